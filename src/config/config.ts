@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { ConfigError, generalErrors } from '../errors';
+import { envSchema, type ParsedEnv } from './schema';
+
+export type SatMode = 'simulator' | 'production';
+
+/** The validated, typed and frozen settings of one process. */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly publicBaseUrl: string | undefined;
+  readonly logLevel: ParsedEnv['LOG_LEVEL'];
+  readonly database: { readonly url: string | undefined; readonly poolSize: number };
+  readonly storage:
+    | { readonly kind: 'local'; readonly directory: string }
+    | {
+        readonly kind: 's3';
+        readonly endpoint: string;
+        readonly region: string;
+        readonly bucket: string;
+        readonly accessKey: string;
+        readonly secretKey: string;
+      };
+  /** Base64 master key; absent only in embedded mode, where it lives in the data directory. */
+  readonly masterKey: string | undefined;
+  readonly sat: {
+    readonly mode: SatMode;
+    readonly baseUrl: string | undefined;
+    readonly connectTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+    readonly totalTimeoutMs: number;
+    readonly tokenRenewMarginSeconds: number;
+  };
+  readonly simulator: { readonly delaySeconds: number };
+  readonly workers: {
+    readonly enabled: boolean;
+    readonly concurrency: number;
+    readonly rfcConcurrency: number;
+    readonly verifyInitialDelaySeconds: number;
+    readonly verifyMaxDelaySeconds: number;
+    readonly verifyHorizonHours: number;
+  };
+  readonly settlementWindowHours: number;
+  readonly soap: { readonly maxBodyBytes: number; readonly rateLimitPerMinute: number };
+  readonly linkTtlSeconds: number;
+}
+
+function invalid(variable: string, reason: string): ConfigError {
+  return new ConfigError(generalErrors.configInvalid, { params: { variable, reason } });
+}
+
+/**
+ * Reads the settings from `env` (normally `process.env`). Throws a ConfigError naming the first bad
+ * variable; the caller prints it as one line and exits with code 2.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalid(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'invalid value');
+  }
+  const e = parsed.data;
+  const satMode: SatMode = e.SAT_MODE ?? (e.DATABASE_URL ? 'production' : 'simulator');
+  const dataDir = path.resolve(e.DATA_DIR);
+
+  const s3Given = [e.S3_ENDPOINT, e.S3_ACCESS_KEY, e.S3_SECRET_KEY].filter((value) => value !== undefined);
+  if (s3Given.length > 0 && s3Given.length < 3) {
+    const missing = e.S3_ENDPOINT ? (e.S3_ACCESS_KEY ? 'S3_SECRET_KEY' : 'S3_ACCESS_KEY') : 'S3_ENDPOINT';
+    throw invalid(missing, 'S3_ENDPOINT, S3_ACCESS_KEY and S3_SECRET_KEY go together');
+  }
+  if (satMode === 'production' && e.DATABASE_URL && !e.MASTER_KEY) {
+    throw invalid('MASTER_KEY', 'required with DATABASE_URL in production mode');
+  }
+
+  const config: AppConfig = {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    storage:
+      e.S3_ENDPOINT && e.S3_ACCESS_KEY && e.S3_SECRET_KEY
+        ? {
+            kind: 's3',
+            endpoint: e.S3_ENDPOINT,
+            region: e.S3_REGION,
+            bucket: e.S3_BUCKET,
+            accessKey: e.S3_ACCESS_KEY,
+            secretKey: e.S3_SECRET_KEY,
+          }
+        : { kind: 'local', directory: path.join(dataDir, 'objects') },
+    masterKey: e.MASTER_KEY,
+    sat: {
+      mode: satMode,
+      baseUrl: e.SAT_BASE_URL?.replace(/\/+$/, ''),
+      connectTimeoutMs: e.SAT_CONNECT_TIMEOUT_MS,
+      idleTimeoutMs: e.SAT_IDLE_TIMEOUT_MS,
+      totalTimeoutMs: e.SAT_TOTAL_TIMEOUT_MS,
+      tokenRenewMarginSeconds: e.SAT_TOKEN_RENEW_MARGIN_SECONDS,
+    },
+    simulator: { delaySeconds: e.SIMULATOR_DELAY_SECONDS },
+    workers: {
+      enabled: e.WORKERS_ENABLED,
+      concurrency: e.WORKER_CONCURRENCY,
+      rfcConcurrency: e.WORKER_RFC_CONCURRENCY,
+      verifyInitialDelaySeconds: e.VERIFY_INITIAL_DELAY_SECONDS,
+      verifyMaxDelaySeconds: e.VERIFY_MAX_DELAY_SECONDS,
+      verifyHorizonHours: e.VERIFY_HORIZON_HOURS,
+    },
+    settlementWindowHours: e.SETTLEMENT_WINDOW_HOURS,
+    soap: { maxBodyBytes: e.SOAP_MAX_BODY_BYTES, rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE },
+    linkTtlSeconds: e.LINK_TTL_SECONDS,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,2 @@
+export { loadConfig, type AppConfig, type SatMode } from './config';
+export { envSchema } from './schema';

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
+
+/**
+ * Every environment variable the product reads. Each entry is documented in the README's
+ * configuration table (a test checks that the table and this schema list the same names).
+ */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_BASE_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().min(3).default('descarga-masiva'),
+  S3_ACCESS_KEY: z.string().min(1).optional(),
+  S3_SECRET_KEY: z.string().min(1).optional(),
+
+  MASTER_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded in base64')
+    .optional(),
+
+  SAT_MODE: z.enum(['simulator', 'production']).optional(),
+  SAT_BASE_URL: z.url().optional(),
+  SAT_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
+  SAT_IDLE_TIMEOUT_MS: positiveInt.default(60_000),
+  SAT_TOTAL_TIMEOUT_MS: positiveInt.default(30 * 60_000),
+  SAT_TOKEN_RENEW_MARGIN_SECONDS: nonNegativeInt.default(60),
+
+  SIMULATOR_DELAY_SECONDS: nonNegativeInt.default(3),
+
+  WORKERS_ENABLED: booleanFromEnv.default(true),
+  WORKER_CONCURRENCY: positiveInt.default(5),
+  WORKER_RFC_CONCURRENCY: positiveInt.default(2),
+  VERIFY_INITIAL_DELAY_SECONDS: positiveInt.default(30),
+  VERIFY_MAX_DELAY_SECONDS: positiveInt.default(3600),
+  VERIFY_HORIZON_HOURS: positiveInt.default(96),
+  SETTLEMENT_WINDOW_HOURS: nonNegativeInt.default(72),
+
+  SOAP_MAX_BODY_BYTES: positiveInt.default(25 * 1024 * 1024),
+  RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  LINK_TTL_SECONDS: positiveInt.default(3600),
+});
+
+export type RawEnv = z.input<typeof envSchema>;
+export type ParsedEnv = z.output<typeof envSchema>;

@@ -1,0 +1,4 @@
+import { defineErrors } from '../definition';
+
+/** db errors: codes DM-8xxx. */
+export const dbErrors = defineErrors({});

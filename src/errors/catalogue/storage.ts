@@ -1,0 +1,4 @@
+import { defineErrors } from '../definition';
+
+/** storage errors: codes DM-6xxx. */
+export const storageErrors = defineErrors({});

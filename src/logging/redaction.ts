@@ -1,0 +1,81 @@
+/**
+ * Keys whose values never reach a log line, whatever their nesting. Matched case-insensitively on the
+ * key name with separators removed, so `fiel_key`, `FielKey` and `fielKey` all match `fielkey`.
+ */
+const SECRET_KEYS = new Set([
+  'password',
+  'passwd',
+  'pass',
+  'fielpass',
+  'fielpassword',
+  'passwordtext',
+  'secret',
+  'secretkey',
+  'clientsecret',
+  'apisecret',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'setcookie',
+  'key',
+  'privatekey',
+  'fielkey',
+  'keyder',
+  'keypem',
+  'masterkey',
+  's3secretkey',
+  'sessionid',
+]);
+
+/** Text patterns that betray a secret inside free text (an envelope, an error message). */
+const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [/(WRAP access_token=")[^"]*(")/gi, '$1[REDACTED]$2'],
+  [/(Basic |Bearer )[A-Za-z0-9+/=._-]{8,}/g, '$1[REDACTED]'],
+  [/(<(?:\w+:)?Password\b[^>]*>)[^<]*(<\/)/gi, '$1[REDACTED]$2'],
+  [/(<(?:\w+:)?(?:FielKey|FielPass|Data1|PrivateKey)\b[^>]*>)[^<]*(<\/)/gi, '$1[REDACTED]$2'],
+  [/(\bk="(?:FielKey|FielPass|FielCer)"\s+v=")[^"]*(")/gi, '$1[REDACTED]$2'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[REDACTED PRIVATE KEY]'],
+  [/(password=)[^&\s]+/gi, '$1[REDACTED]'],
+];
+
+const REDACTED = '[REDACTED]';
+const MAX_DEPTH = 8;
+
+function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(normaliseKey(key));
+}
+
+export function redactText(text: string): string {
+  let result = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) result = result.replace(pattern, replacement);
+  return result;
+}
+
+/** Returns a copy of `value` with every secret replaced; never mutates its input. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[TRUNCATED]';
+  if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  if (value instanceof Error) {
+    return {
+      name: value.name,
+      message: redactText(value.message),
+      ...('code' in value ? { code: (value as { code: unknown }).code } : {}),
+      stack: value.stack === undefined ? undefined : redactText(value.stack),
+    };
+  }
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    result[key] = isSecretKey(key) ? REDACTED : redact(item, depth + 1);
+  }
+  return result;
+}
