@@ -8,7 +8,32 @@ import prettier from 'eslint-config-prettier';
  * Each entry: the folder, and the src/ folders it must never import.
  */
 const forbidden = {
-  errors: ['config', 'logging', 'db', 'storage', 'sat', 'sat-simulator', 'services', 'jobs', 'soap', 'web', 'cli'],
+  errors: [
+    'config',
+    'logging',
+    'db',
+    'storage',
+    'sat',
+    'sat-simulator',
+    'services',
+    'jobs',
+    'soap',
+    'web',
+    'cli',
+  ],
+  metrics: [
+    'config',
+    'logging',
+    'db',
+    'storage',
+    'sat',
+    'sat-simulator',
+    'services',
+    'jobs',
+    'soap',
+    'web',
+    'cli',
+  ],
   logging: ['config', 'db', 'storage', 'sat', 'sat-simulator', 'services', 'jobs', 'soap', 'web', 'cli'],
   config: ['logging', 'db', 'storage', 'sat', 'sat-simulator', 'services', 'jobs', 'soap', 'web', 'cli'],
   db: ['storage', 'sat', 'sat-simulator', 'services', 'jobs', 'soap', 'web', 'cli'],
@@ -24,7 +49,15 @@ const forbidden = {
 
 /** Relative-import patterns that reach `target` from any depth inside src/<folder>/. */
 function patternsFor(targets) {
-  return targets.flatMap((target) => [`../${target}`, `../${target}/*`, `../../${target}`, `../../${target}/*`, `../../../${target}`, `../../../${target}/*`, `../../../../${target}/*`]);
+  return targets.flatMap((target) => [
+    `../${target}`,
+    `../${target}/*`,
+    `../../${target}`,
+    `../../${target}/*`,
+    `../../../${target}`,
+    `../../../${target}/*`,
+    `../../../../${target}/*`,
+  ]);
 }
 
 const layerRules = Object.entries(forbidden).map(([folder, targets]) => ({
@@ -59,11 +92,15 @@ const simulatorIndependence = {
               '**/sat/request-builder*',
               '**/sat/services*',
               '**/sat/web-client*',
-              '**/sat/package-reader*',
+              '**/sat/packages*',
               '**/sat/sat-client*',
-              '**/sat',
               '**/sat/index',
             ],
+            message: 'The simulator may import only src/sat/shared (code catalogues), never the client.',
+          },
+          {
+            // The package itself (its index re-exports the client); `../sat/shared/...` stays allowed.
+            regex: '^(\\.\\./)+sat$',
             message: 'The simulator may import only src/sat/shared (code catalogues), never the client.',
           },
         ],
@@ -73,7 +110,18 @@ const simulatorIndependence = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'docs/examples/**', 'bin/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'docs/examples/**',
+      'bin/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -88,7 +136,7 @@ export default tseslint.config(
   ...layerRules.filter((rule) => rule.files[0] !== 'src/sat-simulator/**/*.ts'),
   simulatorIndependence,
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts', 'src/main.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'src/cli/**/*.ts', 'src/main.ts'],
     rules: { 'no-console': 'off' },
   },
   prettier,

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 'use strict';
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm start` and on install).
-require('../dist/src/cli/main.js');
+// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm start`).
+require('../dist/src/cli/main.js').main();

@@ -24,6 +24,8 @@ export interface AppConfig {
       };
   /** Base64 master key; absent only in embedded mode, where it lives in the data directory. */
   readonly masterKey: string | undefined;
+  /** The key being rotated away from, while `rotate-master-key` runs with environment keys. */
+  readonly masterKeyPrevious: string | undefined;
   readonly sat: {
     readonly mode: SatMode;
     readonly baseUrl: string | undefined;
@@ -37,6 +39,10 @@ export interface AppConfig {
     readonly enabled: boolean;
     readonly concurrency: number;
     readonly rfcConcurrency: number;
+    /** First wait after a transient failure; doubles on each attempt (with jitter). */
+    readonly retryDelaySeconds: number;
+    /** How long a running job stays locked without a heartbeat: how soon a dead worker's job is taken over. */
+    readonly lockSeconds: number;
     readonly verifyInitialDelaySeconds: number;
     readonly verifyMaxDelaySeconds: number;
     readonly verifyHorizonHours: number;
@@ -55,7 +61,9 @@ function invalid(variable: string, reason: string): ConfigError {
  * variable; the caller prints it as one line and exits with code 2.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -93,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           }
         : { kind: 'local', directory: path.join(dataDir, 'objects') },
     masterKey: e.MASTER_KEY,
+    masterKeyPrevious: e.MASTER_KEY_PREVIOUS,
     sat: {
       mode: satMode,
       baseUrl: e.SAT_BASE_URL?.replace(/\/+$/, ''),
@@ -106,7 +115,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       enabled: e.WORKERS_ENABLED,
       concurrency: e.WORKER_CONCURRENCY,
       rfcConcurrency: e.WORKER_RFC_CONCURRENCY,
-      verifyInitialDelaySeconds: e.VERIFY_INITIAL_DELAY_SECONDS,
+      retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS,
+      lockSeconds: e.JOB_LOCK_SECONDS,
+      // The simulator finishes in seconds; SAT takes minutes to hours.
+      verifyInitialDelaySeconds: e.VERIFY_INITIAL_DELAY_SECONDS ?? (satMode === 'simulator' ? 2 : 30),
       verifyMaxDelaySeconds: e.VERIFY_MAX_DELAY_SECONDS,
       verifyHorizonHours: e.VERIFY_HORIZON_HOURS,
     },

@@ -34,6 +34,10 @@ export const envSchema = z.object({
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded in base64')
     .optional(),
+  MASTER_KEY_PREVIOUS: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded in base64')
+    .optional(),
 
   SAT_MODE: z.enum(['simulator', 'production']).optional(),
   SAT_BASE_URL: z.url().optional(),
@@ -47,7 +51,9 @@ export const envSchema = z.object({
   WORKERS_ENABLED: booleanFromEnv.default(true),
   WORKER_CONCURRENCY: positiveInt.default(5),
   WORKER_RFC_CONCURRENCY: positiveInt.default(2),
-  VERIFY_INITIAL_DELAY_SECONDS: positiveInt.default(30),
+  JOB_RETRY_DELAY_SECONDS: positiveInt.default(5),
+  JOB_LOCK_SECONDS: z.coerce.number().int().min(3).default(120),
+  VERIFY_INITIAL_DELAY_SECONDS: positiveInt.optional(),
   VERIFY_MAX_DELAY_SECONDS: positiveInt.default(3600),
   VERIFY_HORIZON_HOURS: positiveInt.default(96),
   SETTLEMENT_WINDOW_HOURS: nonNegativeInt.default(72),

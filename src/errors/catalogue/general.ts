@@ -58,4 +58,40 @@ export const generalErrors = defineErrors({
     es: 'El mensaje excede el tamaño máximo de {limitBytes} bytes.',
     en: 'The message exceeds the maximum size of {limitBytes} bytes.',
   },
+  alreadyExists: {
+    code: 'DM-4002',
+    kind: 'conflict',
+    es: 'Ya existe {entity} {id}.',
+    en: '{entity} {id} already exists.',
+  },
+  operationUnavailable: {
+    code: 'DM-1002',
+    kind: 'internal',
+    es: 'La operación {operation} aún no está disponible en esta versión del servicio.',
+    en: 'Operation {operation} is not available yet in this version of the service.',
+  },
+  unknownTransaction: {
+    code: 'DM-2201',
+    kind: 'validation',
+    es: 'Transacción desconocida: {transaction}.',
+    en: 'Unknown transaction: {transaction}.',
+  },
+  countryNotSupported: {
+    code: 'DM-2202',
+    kind: 'validation',
+    es: 'Country debe ser MX; se recibió "{country}".',
+    en: 'Country must be MX; got "{country}".',
+  },
+  entityNotInTenant: {
+    code: 'DM-2203',
+    kind: 'authorization',
+    es: 'El RFC {rfc} (Entity) no pertenece a la cuenta de este Requestor.',
+    en: 'RFC {rfc} (Entity) does not belong to the account of this Requestor.',
+  },
+  unknownFilter: {
+    code: 'DM-2204',
+    kind: 'validation',
+    es: 'Filtro u orden no admitido: {name} {oper}. Campos: Servicio, TipoSolicitud, FechaInicial, FechaFinal, EstadoSolicitud, FechaRegistro; operadores =, <>, <, <=, >, >=, BETWEEN, LIKE.',
+    en: 'Unsupported filter or order: {name} {oper}. Fields: Servicio, TipoSolicitud, FechaInicial, FechaFinal, EstadoSolicitud, FechaRegistro; operators =, <>, <, <=, >, >=, BETWEEN, LIKE.',
+  },
 });

@@ -3,6 +3,7 @@ import { dbErrors } from './db';
 import { fielErrors } from './fiel';
 import { generalErrors } from './general';
 import { satErrors } from './sat';
+import { soapErrors } from './soap';
 import { solicitudesErrors } from './solicitudes';
 import { storageErrors } from './storage';
 
@@ -12,6 +13,7 @@ import { storageErrors } from './storage';
  */
 export const catalogues = {
   general: generalErrors,
+  soap: soapErrors,
   sat: satErrors,
   storage: storageErrors,
   fiel: fielErrors,

@@ -1,4 +1,37 @@
 import { defineErrors } from '../definition';
 
-/** storage errors: codes DM-6xxx. */
-export const storageErrors = defineErrors({});
+/** Object storage (S3/MinIO or local disk): codes DM-6xxx. */
+export const storageErrors = defineErrors({
+  unavailable: {
+    code: 'DM-6001',
+    kind: 'storage',
+    es: 'El almacenamiento de paquetes no responde: {reason}',
+    en: 'Package storage is not answering: {reason}',
+    transient: true,
+  },
+  invalidKey: {
+    code: 'DM-6002',
+    kind: 'internal',
+    es: 'Clave de objeto no válida: {key}',
+    en: 'Invalid object key: {key}',
+  },
+  integrityMismatch: {
+    code: 'DM-6003',
+    kind: 'storage',
+    es: 'El contenido recibido no coincide con lo esperado ({detail}); no se guardó.',
+    en: 'The content received does not match what was expected ({detail}); it was not stored.',
+    transient: true,
+  },
+  objectMissing: {
+    code: 'DM-6004',
+    kind: 'not-found',
+    es: 'El objeto {key} no existe en el almacenamiento.',
+    en: 'Object {key} does not exist in storage.',
+  },
+  linkInvalid: {
+    code: 'DM-6005',
+    kind: 'authorization',
+    es: 'El enlace de descarga no es válido o ya expiró.',
+    en: 'The download link is invalid or has expired.',
+  },
+});

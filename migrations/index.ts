@@ -1,0 +1,22 @@
+import type { MigrationInterface } from 'typeorm';
+import { Accounts1732460000000 } from './1732460000000-accounts';
+import { Solicitudes1732460001000 } from './1732460001000-solicitudes';
+import { CfdiIndex1732460002000 } from './1732460002000-cfdi-index';
+import { Operations1732460003000 } from './1732460003000-operations';
+import { MetadataBulkLoad1732460004000 } from './1732460004000-metadata-bulk-load';
+import { RegistroParametros1732460005000 } from './1732460005000-registro-parametros';
+import { RfcCallSlots1732460006000 } from './1732460006000-rfc-call-slots';
+
+/**
+ * Every migration, oldest first. An explicit list (no glob) so the compiled app, ts-jest and the CLI
+ * all run exactly the same set. Append new migrations at the end; never edit an applied one.
+ */
+export const migrations: ReadonlyArray<new () => MigrationInterface> = [
+  Accounts1732460000000,
+  Solicitudes1732460001000,
+  CfdiIndex1732460002000,
+  Operations1732460003000,
+  MetadataBulkLoad1732460004000,
+  RegistroParametros1732460005000,
+  RfcCallSlots1732460006000,
+];

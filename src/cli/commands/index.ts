@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { registerCheckConfigCommand } from './check-config';
+import { registerMigrateCommand } from './migrate';
+import { registerRotateMasterKeyCommand } from './rotate-master-key';
+import { registerSatSimulatorCommand } from './sat-simulator';
+import { registerTenantCommand } from './tenant';
+import { registerUserCommand } from './user';
+import { registerWorkerCommand } from './worker';
+
+/** Every operator command, in the order `--help` lists them. */
+export function registerCommands(program: Command): void {
+  registerCheckConfigCommand(program);
+  registerMigrateCommand(program);
+  registerRotateMasterKeyCommand(program);
+  registerTenantCommand(program);
+  registerUserCommand(program);
+  registerSatSimulatorCommand(program);
+  registerWorkerCommand(program);
+}

@@ -1,0 +1,24 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * How many times an identical request (same RFC, period, contexto, tipo, filters) was sent to SAT;
+ * SAT refuses the third one for life (5002), so the planner refuses it first.
+ */
+@Entity({ name: 'sat_criteria_usage' })
+export class SatCriteriaUsage {
+  /** Hash of the exact criteria as sent to SAT. */
+  @PrimaryColumn({ name: 'criteria_key', type: 'text' })
+  criteriaKey!: string;
+
+  @Column({ type: 'text' })
+  rfc!: string;
+
+  @Column({ type: 'integer', default: 0 })
+  veces!: number;
+
+  @Column({ name: 'first_requested_at', type: 'timestamptz', default: () => 'now()' })
+  firstRequestedAt!: Date;
+
+  @Column({ name: 'last_requested_at', type: 'timestamptz', default: () => 'now()' })
+  lastRequestedAt!: Date;
+}

@@ -1,0 +1,89 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/**
+ * Pipeline states of one SAT request: Pendiente (not sent), Solicitada (has IdSolicitud), EnProceso,
+ * Terminada, Dividida (SAT said too many results; its halves are children), SinDatos, Rechazada, Error,
+ * Vencida. Plain text in the schema so the pipeline can refine it without a migration.
+ */
+export type EstadoSatRequest =
+  | 'Pendiente'
+  | 'Solicitada'
+  | 'EnProceso'
+  | 'Terminada'
+  | 'Dividida'
+  | 'SinDatos'
+  | 'Rechazada'
+  | 'Error'
+  | 'Vencida';
+
+/** One request sent (or to send) to SAT for a part of a solicitud's period. */
+@Entity({ name: 'sat_requests' })
+export class SatRequest {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'solicitud_id', type: 'uuid' })
+  solicitudId!: string;
+
+  /** The part this one was split from. */
+  @Column({ name: 'parent_id', type: 'uuid', nullable: true })
+  parentId!: string | null;
+
+  @Column({ type: 'integer', default: 1 })
+  parte!: number;
+
+  /** Half-open part of the period; null for a request by Uuid. */
+  @Column({ name: 'periodo_inicio', type: 'timestamptz', nullable: true })
+  periodoInicio!: Date | null;
+
+  @Column({ name: 'periodo_fin', type: 'timestamptz', nullable: true })
+  periodoFin!: Date | null;
+
+  /** SAT's IdSolicitud, once SAT accepted the request. */
+  @Column({ name: 'id_solicitud_sat', type: 'text', nullable: true })
+  idSolicitudSat!: string | null;
+
+  @Column({ type: 'text', default: 'Pendiente' })
+  estado!: EstadoSatRequest;
+
+  @Column({ name: 'cod_estatus', type: 'text', nullable: true })
+  codEstatus!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  mensaje!: string | null;
+
+  /** SAT's EstadoSolicitud number (1 Aceptada ... 6 Vencida). */
+  @Column({ name: 'estado_solicitud', type: 'integer', nullable: true })
+  estadoSolicitud!: number | null;
+
+  @Column({ name: 'codigo_estado_solicitud', type: 'text', nullable: true })
+  codigoEstadoSolicitud!: string | null;
+
+  @Column({ name: 'numero_cfdis', type: 'integer', nullable: true })
+  numeroCfdis!: number | null;
+
+  /** Solicita attempts (transient failures retried). */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'verify_attempts', type: 'integer', default: 0 })
+  verifyAttempts!: number;
+
+  @Column({ name: 'next_check_at', type: 'timestamptz', nullable: true })
+  nextCheckAt!: Date | null;
+
+  @Column({ name: 'requested_at', type: 'timestamptz', nullable: true })
+  requestedAt!: Date | null;
+
+  @Column({ name: 'last_checked_at', type: 'timestamptz', nullable: true })
+  lastCheckedAt!: Date | null;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

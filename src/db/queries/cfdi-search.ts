@@ -1,0 +1,112 @@
+import {
+  type FieldCatalogue,
+  type FilterCondition,
+  type Page,
+  type PageRequest,
+  type SortKey,
+  compileFilters,
+  compileOrder,
+  pageWindow,
+  toPage,
+} from './list-query';
+import type { Queryable } from './ledger';
+
+/**
+ * Searchable fields of the CFDI index. A document may be known by its metadata, by its XML, or both;
+ * each field reads whichever side has it.
+ */
+export const CFDI_FIELDS: FieldCatalogue = {
+  Uuid: { sql: 'coalesce(m.uuid, d.uuid)', type: 'uuid', sortable: true },
+  Rfc: { sql: 'coalesce(m.rfc, d.rfc)', type: 'text', sortable: true },
+  RfcEmisor: { sql: 'coalesce(m.rfc_emisor, d.rfc_emisor)', type: 'text', sortable: true },
+  NombreEmisor: { sql: 'coalesce(m.nombre_emisor, d.nombre_emisor)', type: 'text', sortable: true },
+  RfcReceptor: { sql: 'coalesce(m.rfc_receptor, d.rfc_receptor)', type: 'text', sortable: true },
+  NombreReceptor: { sql: 'coalesce(m.nombre_receptor, d.nombre_receptor)', type: 'text', sortable: true },
+  FechaEmision: { sql: 'coalesce(m.fecha_emision, d.fecha)', type: 'timestamptz', sortable: true },
+  FechaCertificacion: {
+    sql: 'coalesce(m.fecha_certificacion, d.fecha_timbrado)',
+    type: 'timestamptz',
+    sortable: true,
+  },
+  FechaCancelacion: { sql: 'm.fecha_cancelacion', type: 'timestamptz', sortable: true },
+  Efecto: { sql: 'coalesce(m.efecto, d.tipo_comprobante)', type: 'text', sortable: true },
+  Estatus: { sql: 'm.estatus', type: 'text', sortable: true },
+  Monto: { sql: 'coalesce(m.monto, d.total)', type: 'numeric', sortable: true },
+  TipoDocumento: { sql: 'coalesce(m.tipo_documento, d.tipo_documento)', type: 'text', sortable: true },
+  RfcPac: { sql: 'm.rfc_pac', type: 'text' },
+  TieneXml: { sql: '(d.uuid IS NOT NULL)', type: 'boolean', sortable: true },
+  TieneMetadata: { sql: '(m.uuid IS NOT NULL)', type: 'boolean' },
+};
+
+/** One row of a CFDI search: metadata fields when known, XML location when held. */
+export interface CfdiSearchRow {
+  readonly rfc: string;
+  readonly uuid: string;
+  readonly tipoDocumento: string;
+  readonly rfcEmisor: string | null;
+  readonly nombreEmisor: string | null;
+  readonly rfcReceptor: string | null;
+  readonly nombreReceptor: string | null;
+  readonly rfcPac: string | null;
+  readonly fechaEmision: Date | null;
+  readonly fechaCertificacion: Date | null;
+  readonly monto: string | null;
+  readonly efecto: string | null;
+  readonly estatus: string | null;
+  readonly fechaCancelacion: Date | null;
+  readonly version: string | null;
+  readonly serie: string | null;
+  readonly folio: string | null;
+  readonly moneda: string | null;
+  /** Package and entry holding the XML, when held. */
+  readonly paqueteId: string | null;
+  readonly entryName: string | null;
+}
+
+export interface CfdiSearchQuery {
+  readonly filters?: readonly FilterCondition[];
+  readonly order?: readonly SortKey[];
+  readonly page: PageRequest;
+}
+
+const DEFAULT_ORDER: readonly SortKey[] = [{ field: 'FechaEmision', direction: 'DESC' }];
+
+const SOURCE = `(SELECT * FROM cfdi_metadata WHERE tenant_id = $1) m
+  FULL JOIN (SELECT * FROM cfdi_documents WHERE tenant_id = $1) d ON d.rfc = m.rfc AND d.uuid = m.uuid`;
+
+const COLUMNS = `coalesce(m.rfc, d.rfc) AS "rfc", coalesce(m.uuid, d.uuid)::text AS "uuid",
+  coalesce(m.tipo_documento, d.tipo_documento) AS "tipoDocumento",
+  coalesce(m.rfc_emisor, d.rfc_emisor) AS "rfcEmisor", coalesce(m.nombre_emisor, d.nombre_emisor) AS "nombreEmisor",
+  coalesce(m.rfc_receptor, d.rfc_receptor) AS "rfcReceptor",
+  coalesce(m.nombre_receptor, d.nombre_receptor) AS "nombreReceptor", m.rfc_pac AS "rfcPac",
+  coalesce(m.fecha_emision, d.fecha) AS "fechaEmision",
+  coalesce(m.fecha_certificacion, d.fecha_timbrado) AS "fechaCertificacion",
+  coalesce(m.monto, d.total)::text AS "monto", coalesce(m.efecto, d.tipo_comprobante) AS "efecto",
+  m.estatus AS "estatus", m.fecha_cancelacion AS "fechaCancelacion", d.version AS "version",
+  d.serie AS "serie", d.folio AS "folio", d.moneda AS "moneda", d.paquete_id AS "paqueteId",
+  d.entry_name AS "entryName"`;
+
+/** One page of a tenant's indexed CFDI (metadata and/or XML) and the total. */
+export async function searchCfdi(
+  db: Queryable,
+  tenantId: string,
+  query: CfdiSearchQuery,
+): Promise<Page<CfdiSearchRow>> {
+  const { limit, offset } = pageWindow(query.page);
+  const filter = compileFilters(CFDI_FIELDS, query.filters ?? [], [tenantId]);
+  const order = compileOrder(
+    CFDI_FIELDS,
+    query.order ?? [],
+    DEFAULT_ORDER,
+    'coalesce(m.rfc, d.rfc), coalesce(m.uuid, d.uuid)',
+  );
+  const [counted] = await db.query<{ total: number }[]>(
+    `SELECT count(*)::int AS total FROM ${SOURCE} WHERE ${filter.where}`,
+    filter.parameters,
+  );
+  const rows = await db.query<CfdiSearchRow[]>(
+    `SELECT ${COLUMNS} FROM ${SOURCE} WHERE ${filter.where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+    filter.parameters,
+  );
+  return toPage(rows, counted?.total ?? 0, query.page);
+}

@@ -1,0 +1,39 @@
+export {
+  type LedgerCoverage,
+  type LedgerKey,
+  type Queryable,
+  claimLedgerPeriods,
+  findLedgerCoverage,
+  findLedgerGaps,
+  lockLedgerKey,
+  releaseLedgerPeriods,
+} from './ledger';
+export {
+  type CompiledFilter,
+  type FieldCatalogue,
+  type FieldSpec,
+  type FieldType,
+  type FilterCondition,
+  type FilterOperator,
+  type FilterValue,
+  type Page,
+  type PageRequest,
+  type SortKey,
+  MAX_PAGE_SIZE,
+  compileFilters,
+  compileOrder,
+  pageWindow,
+  toPage,
+} from './list-query';
+export { SOLICITUD_FIELDS, type SolicitudListQuery, listSolicitudes } from './solicitudes-list';
+export { CFDI_FIELDS, type CfdiSearchQuery, type CfdiSearchRow, searchCfdi } from './cfdi-search';
+export {
+  findActiveApiUserByRequestor,
+  findActiveApiUserByUsername,
+  findContribuyente,
+  findPaquete,
+  findPaquetes,
+  findSolicitud,
+  findTenantBySlug,
+  isUuid,
+} from './lookups';

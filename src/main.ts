@@ -1,0 +1,396 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import { Pool } from 'pg';
+import { loadConfig, projectRoot, readEnvironment, type AppConfig } from './config';
+import { openDatabase } from './db';
+import { AppError, ConfigError, generalErrors } from './errors';
+import { JobRunner, ensureJobSchema, registerPipelineJobs, scheduleSweeper } from './jobs';
+import { createLogger, type Logger } from './logging';
+import { ApiUserService, ContribuyenteDirectory, DEMO, ensureDemoTenant } from './services/accounts';
+import { AuditTrail } from './services/audit';
+import { CfdiService } from './services/cfdi';
+import { DownloadLinkService, RegistrationService, SolicitudQueryService } from './services/solicitudes';
+import { DESCARGA_MASIVA_FAULT_DETAIL, RateLimiter, createSoapRouter, type SoapCallOutcome } from './soap';
+import { createDescargaMasivaHandlers } from './soap/descarga-masiva';
+import { MYSUITE_FAULT_DETAIL, createRequestTransactionHandler } from './soap/mysuite';
+import type { JobQueue } from './services/ports/job-queue';
+import { createHmac } from 'node:crypto';
+import { FielVault, loadKeyring, SecretBox } from './services/secrets';
+import { PackageIndexer, RfcCallSlots, SatClientGateway, SolicitudPipeline } from './services/pipeline';
+import { NodeSatTransport, type TransportObserver } from './sat';
+import { startSatSimulator } from './sat-simulator';
+import { createLocalFileLinksRouter, createObjectStore, LocalDiskObjectStore } from './storage';
+import { Metrics } from './metrics';
+import { createHealthRouter, createMetricsRouter, requestContext, type HealthProbe } from './web';
+
+export interface RunningApplication {
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting requests, lets running work finish, then releases every resource. */
+  close(): Promise<void>;
+}
+
+/** Where MYSuite serves FactWSFront: ERPs switch to us by changing only the host of this URL. */
+const MYSUITE_PATH = '/mx.com.fact.wsfront/FactWSFront.asmx';
+
+/** Resources released in reverse order of acquisition on shutdown. */
+type Closer = () => Promise<void>;
+
+/** SAT's operation by its SOAPAction, as the metrics label it. */
+function satOperation(soapAction: string): string {
+  if (soapAction.endsWith('/Autentica')) return 'autenticacion';
+  if (soapAction.includes('/SolicitaDescarga')) return 'solicitud';
+  if (soapAction.endsWith('/VerificaSolicitudDescarga')) return 'verificacion';
+  if (soapAction.endsWith('/Descargar')) return 'descarga';
+  return 'otra';
+}
+
+/**
+ * SAT calls as the transport sees them: every latency, and the calls that got no SAT code at all (no
+ * answer: `network`; an HTTP error: `http_<status>`). Signed calls answered by SAT are counted by
+ * their CodEstatus where the client reads it; a token from Autentica counts as `token`.
+ */
+function satCallObserver(metrics: Metrics): TransportObserver {
+  return {
+    after: ({ soapAction, status, ms }) => {
+      const operation = satOperation(soapAction);
+      metrics.satLatency.observe({ operation }, ms / 1000);
+      if (status === undefined) metrics.satCalls.inc({ operation, code: 'network' });
+      else if (status !== 200) metrics.satCalls.inc({ operation, code: `http_${status}` });
+      else if (operation === 'autenticacion') metrics.satCalls.inc({ operation, code: 'token' });
+    },
+  };
+}
+
+function listen(app: express.Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * The composition root: the only place that builds concrete classes and wires them together.
+ * config -> logger -> database -> object store -> SAT -> services -> HTTP (SOAP, web) + workers.
+ */
+export interface StartOptions {
+  /** Where the start-up banner goes (standard output by default; tests pass a collector). */
+  readonly announce?: (text: string) => void;
+  /** `false` runs only the workers (`descarga-masiva worker`): no HTTP, jobs always on. */
+  readonly serveHttp?: boolean;
+}
+
+export async function startApplication(
+  config: AppConfig,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningApplication> {
+  const closers: Closer[] = [];
+  const probes: Record<string, HealthProbe> = {};
+  try {
+    const database = await openDatabase({
+      url: config.database.url,
+      embeddedDataDir: path.join(config.dataDir, 'pgdata'),
+      poolSize: config.database.poolSize,
+      migrate: true,
+      applicationName: 'descarga-masiva',
+    });
+    closers.push(() => database.close());
+    probes.database = () => database.probe();
+    if (database.appliedMigrations.length > 0) {
+      logger.info('migrations applied', { migrations: database.appliedMigrations });
+    }
+
+    // Fails start-up when the key is missing or cannot open what is stored: better than failing later.
+    const keyring = await loadKeyring({
+      masterKey: config.masterKey,
+      masterKeyPrevious: config.masterKeyPrevious,
+      dataDir: config.dataDir,
+      allowGenerate: config.database.url === undefined,
+    });
+    const box = new SecretBox(keyring.current, keyring.previous);
+
+    // Links must survive restarts, so their key is derived from the master key rather than random.
+    const linkSecret = createHmac('sha256', keyring.current.key)
+      .update('descarga-masiva:file-links')
+      .digest();
+    let publicUrl = config.publicBaseUrl ?? '';
+    const objectStore = await createObjectStore(
+      config.storage.kind === 's3'
+        ? { ...config.storage }
+        : { kind: 'local', directory: config.storage.directory, baseUrl: () => publicUrl, linkSecret },
+    );
+    probes.storage = () => objectStore.ping();
+
+    // Simulator mode runs SAT itself, on loopback, unless SAT_BASE_URL points at another one. A separate
+    // worker must share the service's simulator (its requests live in memory), so it needs the URL.
+    let satBaseUrl = config.sat.baseUrl;
+    if (config.sat.mode === 'simulator' && !satBaseUrl && options.serveHttp === false) {
+      throw new ConfigError(generalErrors.configInvalid, {
+        params: {
+          variable: 'SAT_BASE_URL',
+          reason: 'a separate worker in simulator mode needs the shared simulator URL',
+        },
+      });
+    }
+    if (config.sat.mode === 'simulator' && !satBaseUrl) {
+      const simulator = await startSatSimulator({ delaySeconds: config.simulator.delaySeconds });
+      closers.push(() => simulator.close());
+      satBaseUrl = simulator.url;
+      logger.info('SAT simulator started', { url: simulator.url });
+    }
+
+    if (config.sat.mode === 'simulator') {
+      await ensureDemoTenant(database.dataSource, box, {
+        directory: path.join(projectRoot(), 'fixtures', 'fake-fiel'),
+      });
+    }
+
+    // Registration enqueues through Agenda whether or not this process runs workers.
+    const jobsPool = new Pool({ connectionString: database.url, max: config.workers.concurrency + 2 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process.
+    jobsPool.on('error', (error) => logger.warn('job database connection lost', { error: error.message }));
+    closers.push(() => jobsPool.end());
+    await ensureJobSchema(jobsPool);
+    const metrics = new Metrics({
+      solicitudStates: async () => {
+        const rows = await database.dataSource.query<{ estado: string; total: number }[]>(
+          'SELECT estado, count(*)::int AS total FROM solicitudes GROUP BY estado',
+        );
+        return Object.fromEntries(rows.map((row) => [row.estado, row.total]));
+      },
+      // Read when /metrics is scraped, after the job runner below exists.
+      queueDepth: () => jobs.countPending(),
+    });
+
+    const jobs = new JobRunner({
+      pool: jobsPool,
+      logger,
+      name: `descarga-masiva-${process.pid}`,
+      maxConcurrency: config.workers.concurrency,
+      retryDelayMs: config.workers.retryDelaySeconds * 1000,
+      lockLifetimeMs: config.workers.lockSeconds * 1000,
+      onRun: (job, result) => metrics.jobRuns.inc({ job, result }),
+      // The embedded database does not deliver NOTIFY to other connections: poll more often there.
+      processEveryMs: database.embedded ? 1_000 : 5_000,
+    });
+    const queue: JobQueue = jobs;
+    const transport = new NodeSatTransport({
+      connectTimeoutMs: config.sat.connectTimeoutMs,
+      idleTimeoutMs: config.sat.idleTimeoutMs,
+      totalTimeoutMs: config.sat.totalTimeoutMs,
+      observer: satCallObserver(metrics),
+    });
+    closers.push(async () => transport.close());
+    const pipeline = new SolicitudPipeline(
+      database.dataSource,
+      new SatClientGateway({
+        transport,
+        baseUrl: satBaseUrl,
+        tokenRenewMarginSeconds: config.sat.tokenRenewMarginSeconds,
+        onAnswer: (operation, code) => metrics.satCalls.inc({ operation, code }),
+      }),
+      objectStore,
+      new FielVault(database.dataSource, box),
+      queue,
+      {
+        verifyInitialDelaySeconds: config.workers.verifyInitialDelaySeconds,
+        verifyMaxDelaySeconds: config.workers.verifyMaxDelaySeconds,
+        verifyHorizonHours: config.workers.verifyHorizonHours,
+        // A dead worker's slot is freed when its job is taken over, not minutes later.
+        rfcSlots: new RfcCallSlots(database.dataSource, {
+          slots: config.workers.rfcConcurrency,
+          leaseSeconds: config.workers.lockSeconds,
+        }),
+        onPackageStored: (bytes) => metrics.bytesStored.inc(bytes),
+      },
+    );
+    registerPipelineJobs(
+      jobs,
+      pipeline,
+      new PackageIndexer(database.dataSource, objectStore, { bulkCopy: !database.embedded }),
+      database.dataSource,
+      logger,
+      {
+        concurrency: config.workers.concurrency,
+        sweepEverySeconds: 60,
+      },
+    );
+    const workerOnly = options.serveHttp === false;
+    if (config.workers.enabled || workerOnly) {
+      await jobs.start();
+      await scheduleSweeper(jobs);
+    }
+    closers.push(() => jobs.stop());
+    if (workerOnly) {
+      logger.info('worker started', { satMode: config.sat.mode, sat: satBaseUrl ?? 'SAT production hosts' });
+      let closing: Promise<void> | undefined;
+      return { url: '', port: 0, close: () => (closing ??= releaseAll(closers, logger)) };
+    }
+
+    const audit = new AuditTrail(database.dataSource, logger);
+    closers.push(() => audit.flush());
+    /** Every SOAP call, either binding: counted for /metrics and written to the audit trail. */
+    const observeSoapCall = (binding: string, outcome: SoapCallOutcome): void => {
+      metrics.soapCalls.inc({ operation: outcome.operation ?? 'unknown', result: outcome.code ?? 'ok' });
+      audit.record({
+        tenantId: outcome.principal?.tenantId,
+        actorType: 'api_user',
+        actorId: outcome.principal?.userId,
+        actorName: outcome.principal?.username,
+        operacion: `${binding}.${outcome.operation ?? 'desconocida'}`,
+        resultado: outcome.result === 'ok' ? 'ok' : 'error',
+        codigo: outcome.code,
+        ip: outcome.ip,
+        requestId: outcome.requestId,
+      });
+    };
+    const registration = new RegistrationService(database.dataSource, queue, {
+      settlementWindowHours: config.settlementWindowHours,
+    });
+    const queries = new SolicitudQueryService(database.dataSource);
+    const apiUsers = new ApiUserService(database.dataSource, box);
+    const soapRouter = await createSoapRouter({
+      wsdlPath: path.join(projectRoot(), 'wsdl', 'DescargaMasiva.wsdl'),
+      handlers: createDescargaMasivaHandlers({
+        registration,
+        queries,
+        links: new DownloadLinkService(database.dataSource, objectStore, config.linkTtlSeconds),
+        cfdi: new CfdiService(database.dataSource, objectStore, config.linkTtlSeconds),
+      }),
+      faultDetail: DESCARGA_MASIVA_FAULT_DETAIL,
+      authenticator: apiUsers,
+      rateLimiter: new RateLimiter({ perMinute: config.soap.rateLimitPerMinute }),
+      maxBodyBytes: config.soap.maxBodyBytes,
+      logger,
+      onCallCompleted: (outcome) => observeSoapCall('DescargaMasiva', outcome),
+      ...(config.publicBaseUrl ? { publicUrl: `${config.publicBaseUrl}/soap/DescargaMasiva` } : {}),
+    });
+
+    const mysuiteRouter = await createSoapRouter({
+      wsdlPath: path.join(projectRoot(), 'wsdl', 'FactWSFront.wsdl'),
+      handlers: {
+        RequestTransaction: createRequestTransactionHandler({
+          logger,
+          apiUsers,
+          contribuyentes: new ContribuyenteDirectory(database.dataSource),
+          registration,
+          queries,
+        }),
+      },
+      faultDetail: MYSUITE_FAULT_DETAIL,
+      rateLimiter: new RateLimiter({ perMinute: config.soap.rateLimitPerMinute }),
+      maxBodyBytes: config.soap.maxBodyBytes,
+      logger,
+      onCallCompleted: (outcome) => observeSoapCall('MYSuite', outcome),
+      ...(config.publicBaseUrl ? { publicUrl: `${config.publicBaseUrl}${MYSUITE_PATH}` } : {}),
+    });
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(requestContext());
+    app.use(createHealthRouter(probes));
+    app.use(createMetricsRouter(metrics));
+    if (objectStore instanceof LocalDiskObjectStore) {
+      app.use(createLocalFileLinksRouter(objectStore, { secret: linkSecret }));
+    }
+    app.use('/soap/DescargaMasiva', soapRouter);
+    app.use(MYSUITE_PATH, mysuiteRouter);
+
+    const server = await listen(app, config.port, config.host);
+    closers.push(() => closeServer(server));
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    publicUrl ||= url;
+    logger.info('service started', {
+      url,
+      satMode: config.sat.mode,
+      sat: satBaseUrl ?? 'SAT production hosts',
+      storage: config.storage.kind,
+    });
+    if (config.sat.mode === 'simulator') {
+      (options.announce ?? console.log)(demoBanner(config.publicBaseUrl ?? url));
+    }
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      close: () => (closing ??= releaseAll(closers, logger)),
+    };
+  } catch (error) {
+    await releaseAll(closers, logger);
+    throw error;
+  }
+}
+
+/** Simulator mode only: what a first-time user needs to make the first call from SoapUI. */
+function demoBanner(baseUrl: string): string {
+  return [
+    '',
+    'descarga-masiva is running in simulator mode (SAT simulated, demo data).',
+    `  WSDL:                ${baseUrl}/soap/DescargaMasiva?wsdl`,
+    `  MYSuite-compatible:  ${baseUrl}/mx.com.fact.wsfront/FactWSFront.asmx?wsdl`,
+    `  Demo API user:       ${DEMO.username} / ${DEMO.password}`,
+    `  Demo Requestor GUID: ${DEMO.requestor}`,
+    `  Demo RFC (fake FIEL): ${DEMO.rfc}`,
+    `  Health:              ${baseUrl}/healthz`,
+    '',
+  ].join('\n');
+}
+
+async function releaseAll(closers: Closer[], logger: Logger): Promise<void> {
+  for (const close of [...closers].reverse()) {
+    try {
+      await close();
+    } catch (error) {
+      logger.error('shutdown step failed', { error });
+    }
+  }
+}
+
+/** Exit codes: 2 for bad configuration (nothing started), 1 for any other start-up failure. */
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig(readEnvironment());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`descarga-masiva: ${error.code} ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, defaultMeta: { service: 'descarga-masiva' } });
+  let application: RunningApplication;
+  try {
+    application = await startApplication(config, logger);
+  } catch (error) {
+    logger.error('start-up failed', { error, code: error instanceof AppError ? error.code : undefined });
+    process.exit(1);
+  }
+  const shutdown = (signal: string): void => {
+    logger.info('shutting down', { signal });
+    application.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+if (require.main === module) {
+  void main();
+}

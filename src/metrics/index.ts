@@ -1,0 +1,1 @@
+export { Metrics, type StateCounter } from './metrics';

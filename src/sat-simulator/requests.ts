@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { Corpus, CorpusDocument } from './corpus';
+import { ESTADO, type Servicio } from './protocol';
+
+export type TipoConsulta = 'Emitidos' | 'Recibidos' | 'Folio';
+
+export interface Criteria {
+  readonly servicio: Servicio;
+  readonly rfc: string;
+  readonly tipo: TipoConsulta;
+  readonly tipoSolicitud: 'CFDI' | 'Metadata';
+  readonly start: Date | undefined;
+  readonly end: Date | undefined;
+  readonly rfcContrapartes: readonly string[];
+  readonly tipoComprobante: string | undefined;
+  readonly estadoComprobante: string | undefined;
+  readonly complemento: string | undefined;
+  readonly rfcACuentaTerceros: string | undefined;
+  readonly folio: string | undefined;
+}
+
+/** How a request ends when a test or demo decides it instead of the corpus. */
+export type ForcedOutcome = 'Error' | 'Rechazada' | 'Stuck';
+
+export interface SimulatedRequest {
+  readonly id: string;
+  readonly criteria: Criteria;
+  readonly createdAt: Date;
+  readonly forced?: ForcedOutcome;
+  outcome?: { estado: number; codigo: string; numeroCfdis: number; paquetes: string[]; finishedAt: Date };
+}
+
+export interface RequestRules {
+  readonly delaySeconds: number;
+  readonly maxCfdi: number;
+  readonly maxMetadata: number;
+  readonly perPackage: number;
+  readonly packageLifetimeHours: number;
+  /** Folio requests an RFC may have verified per day before Verifica answers 5011. */
+  readonly folioRequestsPerDay: number;
+}
+
+function key(criteria: Criteria): string {
+  return JSON.stringify({
+    ...criteria,
+    start: criteria.start?.toISOString(),
+    end: criteria.end?.toISOString(),
+  });
+}
+
+/** Every request the simulator accepted, and SAT's rules about them. */
+export class RequestRegistry {
+  private readonly requests = new Map<string, SimulatedRequest>();
+  private readonly lifetimeUses = new Map<string, number>();
+  private readonly forcedOutcomes: { outcome: ForcedOutcome; rfc: string | undefined }[] = [];
+
+  constructor(
+    private readonly corpus: Corpus,
+    private readonly rules: RequestRules,
+  ) {}
+
+  all(): SimulatedRequest[] {
+    return [...this.requests.values()];
+  }
+
+  get(id: string): SimulatedRequest | undefined {
+    return this.requests.get(id.toLowerCase());
+  }
+
+  /** A folio request for a cancelled document: SAT refuses its XML at Solicitud (5012). */
+  cancelledFolio(criteria: Criteria, now: Date): boolean {
+    if (criteria.tipo !== 'Folio' || !criteria.folio) return false;
+    const found = this.corpus.find(criteria.rfc, criteria.servicio, criteria.folio, now);
+    return found !== undefined && !found.vigente;
+  }
+
+  /** The next request accepted (for `rfc`, or for anyone) ends this way whatever the corpus holds. */
+  force(outcome: ForcedOutcome, rfc?: string): void {
+    this.forcedOutcomes.push({ outcome, rfc: rfc?.toUpperCase() });
+  }
+
+  clear(): void {
+    this.requests.clear();
+    this.lifetimeUses.clear();
+    this.forcedOutcomes.length = 0;
+  }
+
+  /**
+   * SAT's daily limit of folio (single UUID) requests: the RFC's folio requests accepted on the same
+   * UTC day as this one, counted up to it, beyond the limit answer 5011.
+   */
+  overFolioLimit(request: SimulatedRequest): boolean {
+    if (request.criteria.tipo !== 'Folio') return false;
+    const day = request.createdAt.toISOString().slice(0, 10);
+    const sameDay = this.all().filter(
+      (other) =>
+        other.criteria.tipo === 'Folio' &&
+        other.criteria.rfc === request.criteria.rfc &&
+        other.createdAt.toISOString().slice(0, 10) === day,
+    );
+    return sameDay.indexOf(request) >= this.rules.folioRequestsPerDay;
+  }
+
+  /** SAT's code for a new request: 5002 when the same XML criteria were used twice, 5005 if one is active. */
+  submit(criteria: Criteria, now: Date): { codEstatus: string; request?: SimulatedRequest } {
+    const criteriaKey = key(criteria);
+    const active = this.all().find(
+      (request) => key(request.criteria) === criteriaKey && !this.finished(request, now),
+    );
+    if (active) return { codEstatus: '5005' };
+    if (criteria.tipoSolicitud === 'CFDI' && (this.lifetimeUses.get(criteriaKey) ?? 0) >= 2)
+      return { codEstatus: '5002' };
+    if (criteria.tipoSolicitud === 'CFDI')
+      this.lifetimeUses.set(criteriaKey, (this.lifetimeUses.get(criteriaKey) ?? 0) + 1);
+    const forcedIndex = this.forcedOutcomes.findIndex(
+      (item) => item.rfc === undefined || item.rfc === criteria.rfc,
+    );
+    const forced = forcedIndex < 0 ? undefined : this.forcedOutcomes.splice(forcedIndex, 1)[0]?.outcome;
+    const request: SimulatedRequest = { id: randomUUID(), criteria, createdAt: now, forced };
+    this.requests.set(request.id, request);
+    return { codEstatus: '5000', request };
+  }
+
+  private finished(request: SimulatedRequest, now: Date): boolean {
+    return now.getTime() - request.createdAt.getTime() >= 2 * this.rules.delaySeconds * 1000;
+  }
+
+  /** EstadoSolicitud as time passes: Aceptada, EnProceso, then the outcome; Vencida after SAT's 72 h. */
+  status(
+    request: SimulatedRequest,
+    now: Date,
+  ): NonNullable<SimulatedRequest['outcome']> | { estado: number } {
+    const elapsed = now.getTime() - request.createdAt.getTime();
+    if (elapsed < this.rules.delaySeconds * 1000) return { estado: ESTADO.Aceptada };
+    if (!this.finished(request, now) || request.forced === 'Stuck') return { estado: ESTADO.EnProceso };
+    request.outcome ??= this.conclude(request, now);
+    const expiry = request.outcome.finishedAt.getTime() + this.rules.packageLifetimeHours * 3_600_000;
+    if (request.outcome.estado === ESTADO.Terminada && now.getTime() > expiry)
+      return { ...request.outcome, estado: ESTADO.Vencida };
+    return request.outcome;
+  }
+
+  private conclude(request: SimulatedRequest, now: Date): NonNullable<SimulatedRequest['outcome']> {
+    // SAT's own failure (state 4) carries "Error no Controlado"; a forced rejection looks like "no data".
+    if (request.forced === 'Error')
+      return { estado: ESTADO.Error, codigo: '404', numeroCfdis: 0, paquetes: [], finishedAt: now };
+    if (request.forced === 'Rechazada')
+      return { estado: ESTADO.Rechazada, codigo: '5004', numeroCfdis: 0, paquetes: [], finishedAt: now };
+    const count = this.count(request, now);
+    const maximum = request.criteria.tipoSolicitud === 'CFDI' ? this.rules.maxCfdi : this.rules.maxMetadata;
+    if (count === 0)
+      return { estado: ESTADO.Rechazada, codigo: '5004', numeroCfdis: 0, paquetes: [], finishedAt: now };
+    if (count > maximum)
+      return { estado: ESTADO.Rechazada, codigo: '5003', numeroCfdis: count, paquetes: [], finishedAt: now };
+    const perPackage =
+      request.criteria.tipoSolicitud === 'Metadata'
+        ? Math.max(this.rules.perPackage * 10, 1)
+        : this.rules.perPackage;
+    const packages = Math.ceil(count / perPackage);
+    const ids = Array.from(
+      { length: packages },
+      (_, index) => `${request.id.toUpperCase()}_${String(index + 1).padStart(2, '0')}`,
+    );
+    return { estado: ESTADO.Terminada, codigo: '5000', numeroCfdis: count, paquetes: ids, finishedAt: now };
+  }
+
+  private count(request: SimulatedRequest, now: Date): number {
+    let total = 0;
+    for (const document of this.matching(request, now)) {
+      void document;
+      total += 1;
+    }
+    return total;
+  }
+
+  /** The documents of a request, in corpus order. */
+  *matching(request: SimulatedRequest, now: Date): Generator<CorpusDocument> {
+    const { criteria } = request;
+    if (criteria.tipo === 'Folio') {
+      const found = criteria.folio
+        ? this.corpus.find(criteria.rfc, criteria.servicio, criteria.folio, now)
+        : undefined;
+      if (found?.vigente) yield found;
+      return;
+    }
+    if (!criteria.start || !criteria.end) return;
+    for (const document of this.corpus.documents(
+      criteria.rfc,
+      criteria.servicio,
+      criteria.start,
+      criteria.end,
+    )) {
+      const own = criteria.tipo === 'Emitidos' ? document.rfcEmisor : document.rfcReceptor;
+      const other = criteria.tipo === 'Emitidos' ? document.rfcReceptor : document.rfcEmisor;
+      if (own !== criteria.rfc) continue;
+      if (criteria.rfcContrapartes.length > 0 && !criteria.rfcContrapartes.includes(other)) continue;
+      if (criteria.tipoComprobante && document.efecto !== criteria.tipoComprobante) continue;
+      if (criteria.estadoComprobante === 'Vigente' && !document.vigente) continue;
+      if (criteria.estadoComprobante === 'Cancelado' && document.vigente) continue;
+      if (criteria.complemento && document.complemento !== criteria.complemento) continue;
+      if (criteria.rfcACuentaTerceros && document.rfcACuentaTerceros !== criteria.rfcACuentaTerceros)
+        continue;
+      yield document;
+    }
+  }
+
+  /** The documents of one package (`<ID>_NN`), produced anew on each call. */
+  *packageDocuments(request: SimulatedRequest, idPaquete: string, now: Date): Generator<CorpusDocument> {
+    const index = Number(idPaquete.split('_').pop()) - 1;
+    const perPackage =
+      request.criteria.tipoSolicitud === 'Metadata'
+        ? Math.max(this.rules.perPackage * 10, 1)
+        : this.rules.perPackage;
+    let position = 0;
+    for (const document of this.matching(request, now)) {
+      if (position >= index * perPackage && position < (index + 1) * perPackage) yield document;
+      position += 1;
+    }
+  }
+}

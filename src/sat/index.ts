@@ -1,0 +1,44 @@
+export { SatClient, type SatClientOptions, type SignedOperation } from './sat-client';
+export { Fiel, type FielFiles } from './request-builder/fiel';
+export {
+  authenticateRequest,
+  queryRequest,
+  verifyRequest,
+  downloadRequest,
+  type SignedRequest,
+} from './request-builder/envelopes';
+export {
+  NodeSatTransport,
+  type SatTransport,
+  type SatHttpRequest,
+  type SatHttpResponse,
+  type TransportObserver,
+} from './web-client/transport';
+export {
+  endpointsAt,
+  productionEndpoints,
+  SAT_PATHS,
+  SOAP_ACTIONS,
+  type SatEndpoints,
+  type SatServicio,
+} from './shared/endpoints';
+export type { SatQueryParameters } from './shared/query-parameters';
+export {
+  readSmallBody,
+  translateAuthenticate,
+  translateQuery,
+  translateVerify,
+  translateDownload,
+} from './services/translators';
+export * from './shared/catalogues';
+export {
+  satCodeInfo,
+  estadoSolicitudName,
+  isFinalEstado,
+  SAT_ACCEPTED,
+  ESTADOS_SOLICITUD,
+  type SatCodeInfo,
+  type EstadoSolicitudSat,
+} from './shared/status-codes';
+export { validateQuery } from './request-builder/query-validator';
+export * from './packages';

@@ -1,0 +1,137 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { ApiUser, findActiveApiUserByRequestor, findActiveApiUserByUsername } from '../../db';
+import {
+  AuthenticationError,
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  generalErrors,
+} from '../../errors';
+import {
+  generateApiSecret,
+  generateRequestorGuid,
+  hashSecret,
+  requestorHint,
+  requestorLookupKey,
+  verifySecret,
+  type SecretBox,
+} from '../secrets';
+
+/** What a SOAP or MYSuite caller proved it knows (structurally the SOAP layer's credentials). */
+export type ApiCredentials =
+  | { readonly scheme: 'password'; readonly username: string; readonly password: string }
+  | {
+      readonly scheme: 'digest';
+      readonly username: string;
+      readonly digest: string;
+      readonly nonce: string;
+      readonly created: string;
+    };
+
+export interface AuthenticatedCaller {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly username: string;
+}
+
+/** A new API user and its credentials: the only moment they are ever shown. */
+export interface CreatedApiUser {
+  readonly user: ApiUser;
+  readonly secret: string;
+  readonly requestor: string;
+}
+
+const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
+
+function secretContext(userId: string): string {
+  return `api_users:${userId}:secret`;
+}
+
+function unauthenticated(): AuthenticationError {
+  return new AuthenticationError(generalErrors.unauthenticated);
+}
+
+/**
+ * API users of a tenant: created with a random secret (or a chosen one, for the demo) and a MYSuite
+ * Requestor GUID, both shown once. The secret is kept twice: scrypt-hashed for PasswordText and HTTP
+ * Basic, and sealed by the vault because WS-Security PasswordDigest can only be checked with it.
+ */
+export class ApiUserService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
+  ) {}
+
+  async create(
+    tenantId: string,
+    username: string,
+    options: { secret?: string; requestor?: string; descripcion?: string } = {},
+  ): Promise<CreatedApiUser> {
+    if (!USERNAME.test(username)) {
+      throw new ValidationError(generalErrors.fieldInvalid, {
+        params: { field: 'username', reason: 'use 1-64 letters, digits or . _ @ -' },
+      });
+    }
+    if (await findActiveApiUserByUsername(this.dataSource.manager, username)) {
+      throw new ConflictError(generalErrors.alreadyExists, { params: { entity: 'API user', id: username } });
+    }
+    const secret = options.secret ?? generateApiSecret();
+    const requestor = options.requestor ?? generateRequestorGuid();
+    const id = randomUUID();
+    const user = await this.dataSource.getRepository(ApiUser).save({
+      id,
+      tenantId,
+      username,
+      secretHash: await hashSecret(secret),
+      secretCiphertext: this.box.encrypt(secret, secretContext(id)),
+      requestorLookup: requestorLookupKey(requestor) ?? null,
+      requestorHint: requestorHint(requestor) ?? null,
+      descripcion: options.descripcion ?? null,
+    });
+    return { user, secret, requestor };
+  }
+
+  async list(tenantId: string): Promise<ApiUser[]> {
+    return this.dataSource.getRepository(ApiUser).find({ where: { tenantId }, order: { username: 'ASC' } });
+  }
+
+  async revoke(username: string): Promise<void> {
+    const user = await findActiveApiUserByUsername(this.dataSource.manager, username);
+    if (!user)
+      throw new NotFoundError(generalErrors.notFound, { params: { entity: 'API user', id: username } });
+    await this.dataSource.getRepository(ApiUser).update({ id: user.id }, { revokedAt: new Date() });
+  }
+
+  /** Checks WS-Security or HTTP Basic credentials; any mismatch is the same DM-3001, whatever failed. */
+  async authenticate(credentials: ApiCredentials): Promise<AuthenticatedCaller> {
+    const user = await findActiveApiUserByUsername(this.dataSource.manager, credentials.username);
+    if (!user) throw unauthenticated();
+    const valid =
+      credentials.scheme === 'password'
+        ? await verifySecret(credentials.password, user.secretHash)
+        : this.digestMatches(user, credentials);
+    if (!valid) throw unauthenticated();
+    return { tenantId: user.tenantId, userId: user.id, username: user.username };
+  }
+
+  /** MYSuite callers authenticate with their Requestor GUID alone. */
+  async authenticateRequestor(guid: string): Promise<AuthenticatedCaller> {
+    const lookup = requestorLookupKey(guid);
+    const user = lookup ? await findActiveApiUserByRequestor(this.dataSource.manager, lookup) : null;
+    if (!user) throw unauthenticated();
+    return { tenantId: user.tenantId, userId: user.id, username: user.username };
+  }
+
+  private digestMatches(user: ApiUser, credentials: Extract<ApiCredentials, { scheme: 'digest' }>): boolean {
+    if (!user.secretCiphertext) return false;
+    const secret = this.box.decryptText(user.secretCiphertext, secretContext(user.id));
+    const expected = createHash('sha1')
+      .update(
+        Buffer.concat([Buffer.from(credentials.nonce, 'base64'), Buffer.from(credentials.created + secret)]),
+      )
+      .digest();
+    const given = Buffer.from(credentials.digest, 'base64');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}

@@ -1,0 +1,9 @@
+export { TenantService } from './tenant-service';
+export {
+  ApiUserService,
+  type ApiCredentials,
+  type AuthenticatedCaller,
+  type CreatedApiUser,
+} from './api-user-service';
+export { DEMO, ensureDemoTenant, satSerialNumber, type DemoFielFiles } from './demo-tenant';
+export { ContribuyenteDirectory } from './contribuyentes';

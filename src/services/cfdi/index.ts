@@ -1,0 +1,1 @@
+export { CfdiService, type CfdiSearchCriteria, type RetrievedCfdi } from './cfdi-service';

@@ -1,0 +1,23 @@
+export * from './domain';
+export { fanOut, filtersFor, type Combinacion } from './fan-out';
+export {
+  parseRegistrationRequest,
+  type RegistrationInput,
+  type RegistrationRequest,
+} from './registration-request';
+export {
+  RegistrationService,
+  SOLICITAR_JOB,
+  type EstadoRegistro,
+  type RegistrationCaller,
+  type RegistrationResult,
+  type RegistrationServiceOptions,
+} from './registration-service';
+export {
+  SolicitudQueryService,
+  DEFAULT_PAGE_SIZE,
+  type SolicitudDetail,
+  type SolicitudListCriteria,
+} from './solicitud-query-service';
+export { aggregateEstado } from './progress';
+export { DownloadLinkService, type DownloadLink } from './download-links';

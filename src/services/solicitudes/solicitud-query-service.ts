@@ -1,0 +1,128 @@
+import type { DataSource } from 'typeorm';
+import {
+  SatRequest,
+  SolicitudEstado,
+  findPaquetes,
+  findSolicitud,
+  listSolicitudes,
+  type FilterCondition,
+  type Page,
+  type SortKey,
+  type Paquete,
+  type Solicitud,
+} from '../../db';
+import { NotFoundError, ValidationError, solicitudesErrors } from '../../errors';
+import { fromMexicoWallClock } from '../periods/mexico-time';
+
+/** Everything about one solicitud, for RecuperarSolicitud and the web detail page. */
+export interface SolicitudDetail {
+  readonly solicitud: Solicitud;
+  readonly satRequests: readonly SatRequest[];
+  readonly paquetes: readonly Paquete[];
+  readonly historial: readonly SolicitudEstado[];
+}
+
+/** The list filters clients send (SOAP Filtro, web query string), as strings. */
+export interface SolicitudListCriteria {
+  readonly rfc?: string;
+  readonly estados?: readonly string[];
+  readonly contexto?: string;
+  readonly tipoSolicitud?: string;
+  readonly tipoDocumento?: string;
+  readonly referenciaCliente?: string;
+  readonly registradaDesde?: string;
+  readonly registradaHasta?: string;
+  readonly periodoDesde?: string;
+  readonly periodoHasta?: string;
+  readonly orden?: { readonly campo: string; readonly direccion?: 'ASC' | 'DESC' };
+  readonly pagina?: number;
+  readonly tamanoPagina?: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+function wallClock(field: string, value: string): Date {
+  try {
+    return fromMexicoWallClock(value);
+  } catch {
+    throw new ValidationError(solicitudesErrors.dateInvalid, { params: { field, value } });
+  }
+}
+
+function listFilters(criteria: SolicitudListCriteria): FilterCondition[] {
+  const filters: FilterCondition[] = [];
+  const equal = (field: string, value: string | undefined): void => {
+    if (value?.trim()) filters.push({ field, operator: '=', value: value.trim() });
+  };
+  equal('Rfc', criteria.rfc?.toUpperCase());
+  equal('Contexto', criteria.contexto);
+  equal('TipoSolicitud', criteria.tipoSolicitud);
+  equal('TipoDocumento', criteria.tipoDocumento);
+  equal('ReferenciaCliente', criteria.referenciaCliente);
+  const estados = (criteria.estados ?? []).map((estado) => estado.trim()).filter(Boolean);
+  if (estados.length > 0) filters.push({ field: 'Estado', operator: 'in', value: estados });
+  if (criteria.registradaDesde) {
+    filters.push({
+      field: 'FechaRegistro',
+      operator: '>=',
+      value: wallClock('RegistradaDesde', criteria.registradaDesde),
+    });
+  }
+  if (criteria.registradaHasta) {
+    filters.push({
+      field: 'FechaRegistro',
+      operator: '<=',
+      value: wallClock('RegistradaHasta', criteria.registradaHasta),
+    });
+  }
+  if (criteria.periodoDesde || criteria.periodoHasta) {
+    // Solicitudes whose period overlaps the asked one; an open side means "unbounded".
+    const from = criteria.periodoDesde ? wallClock('PeriodoDesde', criteria.periodoDesde) : new Date(0);
+    const to = criteria.periodoHasta
+      ? new Date(wallClock('PeriodoHasta', criteria.periodoHasta).getTime() + 1000)
+      : new Date(8.64e15);
+    filters.push({ field: 'Periodo', operator: 'overlaps', value: from, value2: to });
+  }
+  return filters;
+}
+
+/** Read side of solicitudes: always scoped to the caller's tenant (another tenant's id is "not found"). */
+export class SolicitudQueryService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async get(tenantId: string, idSolicitud: string): Promise<SolicitudDetail> {
+    const manager = this.dataSource.manager;
+    const solicitud = await findSolicitud(manager, tenantId, idSolicitud.trim());
+    if (!solicitud) throw new NotFoundError(solicitudesErrors.solicitudNotFound, { params: { idSolicitud } });
+    const [satRequests, paquetes, historial] = await Promise.all([
+      manager
+        .getRepository(SatRequest)
+        .find({ where: { solicitudId: solicitud.id }, order: { parte: 'ASC' } }),
+      findPaquetes(manager, tenantId, solicitud.id),
+      manager
+        .getRepository(SolicitudEstado)
+        .find({ where: { solicitudId: solicitud.id }, order: { at: 'ASC' } }),
+    ]);
+    return { solicitud, satRequests, paquetes, historial };
+  }
+
+  /** For bindings with their own filter language (MYSuite): conditions on the fields of SOLICITUD_FIELDS. */
+  async listWhere(
+    tenantId: string,
+    filters: readonly FilterCondition[],
+    order: readonly SortKey[],
+    page: { readonly page: number; readonly pageSize: number },
+  ): Promise<Page<Solicitud>> {
+    return listSolicitudes(this.dataSource.manager, tenantId, { filters, order, page });
+  }
+
+  async list(tenantId: string, criteria: SolicitudListCriteria): Promise<Page<Solicitud>> {
+    return listSolicitudes(this.dataSource.manager, tenantId, {
+      filters: listFilters(criteria),
+      ...(criteria.orden
+        ? { order: [{ field: criteria.orden.campo, direction: criteria.orden.direccion ?? 'ASC' }] }
+        : {}),
+      page: { page: criteria.pagina ?? 1, pageSize: criteria.tamanoPagina ?? DEFAULT_PAGE_SIZE },
+    });
+  }
+}

@@ -1,0 +1,1 @@
+export { createDescargaMasivaHandlers, type DescargaMasivaServices } from './handlers';

@@ -1,0 +1,46 @@
+import { ValidationError, generalErrors } from '../../errors';
+
+/**
+ * node-soap hands simple values over as strings, numbers or booleans depending on the declared type,
+ * and an element with attributes as `{ $value }`; these read any of those shapes.
+ */
+export function text(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object' && '$value' in value) return text((value as { $value: unknown }).$value);
+  if (typeof value === 'object') return undefined;
+  const result = String(value).trim();
+  return result === '' ? undefined : result;
+}
+
+export function texts(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  return list.map(text).filter((item): item is string => item !== undefined);
+}
+
+export function flag(field: string, value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  const raw = text(value)?.toLowerCase();
+  if (raw === undefined) return undefined;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ValidationError(generalErrors.fieldInvalid, { params: { field, reason: 'use true or false' } });
+}
+
+/** Integers read strictly: node-soap's parseInt would take "12abc" as 12. */
+export function integer(field: string, value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  const raw = text(value);
+  if (raw === undefined) return undefined;
+  if (!/^-?\d{1,9}$/.test(raw)) {
+    throw new ValidationError(generalErrors.fieldInvalid, {
+      params: { field, reason: 'use a whole number' },
+    });
+  }
+  return Number(raw);
+}
+
+export function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}

@@ -1,0 +1,158 @@
+import { toMexicoWallClock } from '../../services/periods/mexico-time';
+import type { CfdiService } from '../../services/cfdi';
+import type { RegistrationResult, SolicitudDetail } from '../../services/solicitudes';
+
+// The soap layer sees records only through what services return.
+type Solicitud = SolicitudDetail['solicitud'];
+type SatRequest = SolicitudDetail['satRequests'][number];
+type Paquete = SolicitudDetail['paquetes'][number];
+type SolicitudEstado = SolicitudDetail['historial'][number];
+type CfdiSearchRow = Awaited<ReturnType<CfdiService['search']>>['rows'][number];
+
+/** Mexico City wall-clock text, as the contract writes every date-time. */
+export function fecha(date: Date | null | undefined): string | undefined {
+  return date ? toMexicoWallClock(date) : undefined;
+}
+
+/** Our periods are half-open; clients wrote (and read) SAT's inclusive FechaFinal. */
+export function fechaFinal(end: Date | null | undefined): string | undefined {
+  return end ? toMexicoWallClock(new Date(end.getTime() - 1000)) : undefined;
+}
+
+/** Drops undefined members so optional elements are left out rather than sent empty. */
+export function compact<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, item]) => item !== undefined && item !== null),
+  ) as T;
+}
+
+export function resultado(result: RegistrationResult): Record<string, unknown> {
+  return compact({
+    IdSolicitud: result.idSolicitud ?? undefined,
+    Contexto: result.contexto,
+    TipoSolicitud: result.tipoSolicitud,
+    Estado: result.estado,
+    Codigo: result.codigo ?? undefined,
+    Mensaje: result.mensaje ?? undefined,
+    IdsSolicitudExistentes:
+      result.idsSolicitudExistentes.length > 0
+        ? { IdSolicitud: [...result.idsSolicitudExistentes] }
+        : undefined,
+    PeriodosSolicitados:
+      result.periodosSolicitados.length > 0
+        ? {
+            Periodo: result.periodosSolicitados.map((periodo) => ({
+              Inicio: fecha(new Date(periodo.inicio)),
+              Fin: fechaFinal(new Date(periodo.fin)),
+            })),
+          }
+        : undefined,
+  });
+}
+
+export function resumen(solicitud: Solicitud): Record<string, unknown> {
+  return compact({
+    IdSolicitud: solicitud.id,
+    Rfc: solicitud.rfc,
+    Contexto: solicitud.contexto,
+    TipoSolicitud: solicitud.tipoSolicitud,
+    TipoDocumento: solicitud.tipoDocumento,
+    FechaInicial: fecha(solicitud.fechaInicial),
+    FechaFinal: fechaFinal(solicitud.fechaFinal),
+    ReferenciaCliente: solicitud.referenciaCliente ?? undefined,
+    Estado: solicitud.estado,
+    EstadoSat: solicitud.estadoSat ?? undefined,
+    NumeroCFDIs: solicitud.numeroCfdis ?? undefined,
+    NumeroPaquetes: solicitud.paquetesTotal,
+    FechaRegistro: fecha(solicitud.createdAt),
+    FechaActualizacion: fecha(solicitud.updatedAt),
+  });
+}
+
+function filtros(solicitud: Solicitud): Record<string, unknown> | undefined {
+  const stored = solicitud.filtros;
+  const value = compact({
+    RfcContraparte: Array.isArray(stored.rfcContrapartes) ? stored.rfcContrapartes : undefined,
+    TipoComprobante: stored.tipoComprobante,
+    EstadoComprobante: stored.estadoComprobante,
+    RfcACuentaTerceros: stored.rfcACuentaTerceros,
+    Complemento: stored.complemento,
+    Uuid: stored.uuid,
+  });
+  return Object.keys(value).length > 0 ? value : undefined;
+}
+
+function solicitudSat(request: SatRequest): Record<string, unknown> {
+  return compact({
+    Parte: request.parte,
+    IdSolicitudSat: request.idSolicitudSat ?? undefined,
+    Periodo:
+      request.periodoInicio && request.periodoFin
+        ? { Inicio: fecha(request.periodoInicio), Fin: fechaFinal(request.periodoFin) }
+        : undefined,
+    Estado: request.estado,
+    CodEstatus: request.codEstatus ?? undefined,
+    Mensaje: request.mensaje ?? undefined,
+    EstadoSolicitud: request.estadoSolicitud ?? undefined,
+    CodigoEstadoSolicitud: request.codigoEstadoSolicitud ?? undefined,
+    NumeroCFDIs: request.numeroCfdis ?? undefined,
+  });
+}
+
+function paquete(item: Paquete): Record<string, unknown> {
+  return compact({
+    IdPaquete: item.idPaquete,
+    Tamano: item.tamano ?? undefined,
+    Sha256: item.sha256 ?? undefined,
+    Estado: item.estado,
+    FechaAlmacenado: fecha(item.storedAt),
+  });
+}
+
+function cambio(change: SolicitudEstado): Record<string, unknown> {
+  return compact({
+    Estado: change.estado,
+    EstadoSat: change.estadoSat ?? undefined,
+    Codigo: change.codigo ?? undefined,
+    Mensaje: change.mensaje ?? undefined,
+    Fecha: fecha(change.at),
+  });
+}
+
+export function detalle(detail: SolicitudDetail): Record<string, unknown> {
+  const { solicitud } = detail;
+  return {
+    ...resumen(solicitud),
+    ...compact({
+      Filtros: filtros(solicitud),
+      Forzar: solicitud.forzar,
+      CodigoSat: solicitud.satCodEstatus ?? undefined,
+      MensajeSat: solicitud.satMensaje ?? undefined,
+      Codigo: solicitud.codigo ?? undefined,
+      Mensaje: solicitud.mensaje ?? undefined,
+      FechaInicioProceso: fecha(solicitud.startedAt),
+      FechaFinProceso: fecha(solicitud.finishedAt),
+    }),
+    SolicitudesSat: { SolicitudSat: detail.satRequests.map(solicitudSat) },
+    Paquetes: { Paquete: detail.paquetes.map(paquete) },
+    Historial: { Cambio: detail.historial.map(cambio) },
+  };
+}
+
+/** One entry of ConsultarCfdi: what the index knows of a document (metadata and/or XML header). */
+export function cfdi(row: CfdiSearchRow): Record<string, unknown> {
+  return compact({
+    Uuid: row.uuid,
+    RfcEmisor: row.rfcEmisor ?? '',
+    NombreEmisor: row.nombreEmisor ?? undefined,
+    RfcReceptor: row.rfcReceptor ?? '',
+    NombreReceptor: row.nombreReceptor ?? undefined,
+    FechaEmision: fecha(row.fechaEmision),
+    FechaCertificacion: fecha(row.fechaCertificacion),
+    Monto: row.monto ?? undefined,
+    Efecto: row.efecto ?? undefined,
+    Estatus: row.estatus ?? undefined,
+    FechaCancelacion: fecha(row.fechaCancelacion),
+    TieneXml: row.paqueteId !== null,
+  });
+}

@@ -1,0 +1,107 @@
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { ValidationError } from '../errors';
+import { soapErrors } from './soap-errors';
+import { type SoapVersion, versionOfEnvelopeNamespace } from './soap-version';
+
+/** The WS-Security UsernameToken as it came, before any check. */
+export interface UsernameTokenFields {
+  username?: string;
+  password?: string;
+  passwordType?: string;
+  nonce?: string;
+  nonceEncoding?: string;
+  created?: string;
+}
+
+export interface QualifiedName {
+  readonly namespace: string;
+  readonly localName: string;
+}
+
+/** What the SOAP layer needs to know about an envelope before node-soap sees it. */
+export interface EnvelopeSummary {
+  readonly version: SoapVersion;
+  readonly bodyElement?: QualifiedName;
+  readonly usernameToken?: UsernameTokenFields;
+}
+
+// Deep enough for any real request of our contracts; deeper nesting only serves to exhaust a parser.
+const MAX_DEPTH = 64;
+// Names that reach Object.prototype when node-soap turns elements into keys (it crashes on them today);
+// refused here so no later version can let them pollute a handler's input.
+const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const TOKEN_FIELDS: Readonly<Record<string, keyof UsernameTokenFields>> = {
+  Username: 'username',
+  Password: 'password',
+  Nonce: 'nonce',
+  Created: 'created',
+};
+
+/** Cheap scan run before any parser: an envelope never needs a DTD, so none is ever read. */
+export function assertNoDtd(xml: string): void {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new ValidationError(soapErrors.dtdForbidden);
+}
+
+function malformed(cause?: unknown): ValidationError {
+  return new ValidationError(soapErrors.malformedEnvelope, cause === undefined ? {} : { cause });
+}
+
+/**
+ * Reads the envelope once with a non-validating, entity-free parser: checks it is well-formed and a
+ * SOAP envelope, and picks out the body's first element and the UsernameToken.
+ */
+export function inspectEnvelope(xml: string): EnvelopeSummary {
+  assertNoDtd(xml);
+  const parser = new SaxesParser({ xmlns: true });
+  const stack: SaxesTagNS[] = [];
+  let version: SoapVersion | undefined;
+  let bodyElement: QualifiedName | undefined;
+  let token: UsernameTokenFields | undefined;
+  let tokenField: keyof UsernameTokenFields | undefined;
+
+  parser.on('error', (error) => {
+    throw malformed(error);
+  });
+  parser.on('doctype', () => {
+    throw new ValidationError(soapErrors.dtdForbidden);
+  });
+  parser.on('opentag', (tag) => {
+    const depth = stack.length;
+    stack.push(tag);
+    if (depth >= MAX_DEPTH || PROTOTYPE_NAMES.has(tag.local)) throw malformed();
+    for (const attribute of Object.values(tag.attributes)) {
+      if (PROTOTYPE_NAMES.has(attribute.local)) throw malformed();
+    }
+    if (depth === 0) {
+      version = tag.local === 'Envelope' ? versionOfEnvelopeNamespace(tag.uri) : undefined;
+      if (version === undefined) throw malformed();
+      return;
+    }
+    const parent = stack[depth - 1];
+    if (depth === 2 && parent.local === 'Body' && bodyElement === undefined) {
+      bodyElement = { namespace: tag.uri, localName: tag.local };
+    }
+    if (depth === 3 && tag.local === 'UsernameToken' && parent.local === 'Security' && inHeader(stack)) {
+      token = {};
+    }
+    if (depth === 4 && token !== undefined && parent.local === 'UsernameToken') {
+      tokenField = TOKEN_FIELDS[tag.local];
+      if (tokenField === 'password') token.passwordType = tag.attributes.Type?.value;
+      if (tokenField === 'nonce') token.nonceEncoding = tag.attributes.EncodingType?.value;
+    }
+  });
+  parser.on('text', (text) => {
+    if (token !== undefined && tokenField !== undefined) token[tokenField] = (token[tokenField] ?? '') + text;
+  });
+  parser.on('closetag', () => {
+    stack.pop();
+    tokenField = undefined;
+  });
+  parser.write(xml).close();
+  if (version === undefined) throw malformed();
+  return { version, bodyElement, usernameToken: token };
+}
+
+function inHeader(stack: readonly SaxesTagNS[]): boolean {
+  return stack[1]?.local === 'Header' && stack[1].uri === stack[0].uri;
+}

@@ -1,0 +1,8 @@
+export { createRequestTransactionHandler, type MySuiteServices } from './request-transaction';
+
+/** Fault detail of the MYSuite binding, used only for envelopes that cannot be read at all. */
+export const MYSUITE_FAULT_DETAIL = Object.freeze({
+  namespace: 'http://www.fact.com.mx/schema/ws',
+  name: 'Falla',
+  prefix: 'fx',
+});

@@ -1,0 +1,68 @@
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import { ValidationError, generalErrors } from '../../errors';
+
+/** Base64 parameter documents are small; anything bigger is refused before decoding. */
+const MAX_BASE64_CHARS = 2 * 1024 * 1024;
+
+function invalid(field: string, reason: string): ValidationError {
+  return new ValidationError(generalErrors.fieldInvalid, { params: { field, reason } });
+}
+
+/**
+ * Decodes a Base64 XML parameter and parses it with no DTD allowed: a DOCTYPE (external entities,
+ * entity expansion) is refused outright rather than ignored.
+ */
+function parseBase64Xml(field: string, base64: string): Element {
+  if (base64.length > MAX_BASE64_CHARS) throw invalid(field, 'too large');
+  if (!/^[A-Za-z0-9+/=\s]*$/.test(base64)) throw invalid(field, 'not Base64');
+  const xml = Buffer.from(base64, 'base64').toString('utf8');
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw invalid(field, 'DTDs are not accepted');
+  let failed = false;
+  const document = new DOMParser({
+    onError: () => {
+      failed = true;
+    },
+  }).parseFromString(xml, 'text/xml');
+  const root = document.documentElement;
+  if (failed || !root) throw invalid(field, 'not well-formed XML');
+  return root;
+}
+
+function elements(parent: Element, name: string): Element[] {
+  return Array.from(parent.childNodes).filter(
+    (node): node is Element => node.nodeType === 1 && (node as Element).localName === name,
+  );
+}
+
+/** `Data1`: `<Dictionary name="Params"><Entry k="..." v="..."/>...</Dictionary>`, keys case-insensitive. */
+export function parseDictionary(base64: string | undefined): Map<string, string> {
+  const entries = new Map<string, string>();
+  if (!base64?.trim()) return entries;
+  const root = parseBase64Xml('Data1', base64.trim());
+  if (root.localName !== 'Dictionary') throw invalid('Data1', 'expected a <Dictionary> element');
+  for (const entry of elements(root, 'Entry')) {
+    const key = entry.getAttribute('k');
+    if (key) entries.set(key.toLowerCase(), entry.getAttribute('v') ?? '');
+  }
+  return entries;
+}
+
+export interface MySuiteFilter {
+  readonly name: string;
+  readonly oper: string;
+  readonly value1: string;
+  readonly value2: string;
+}
+
+/** The `Filters` key: Base64 `<Filters><Filter Name="" Oper="" Value1="" Value2=""/>...</Filters>`. */
+export function parseFilters(base64: string | undefined): MySuiteFilter[] {
+  if (!base64?.trim()) return [];
+  const root = parseBase64Xml('Filters', base64.trim());
+  if (root.localName !== 'Filters') throw invalid('Filters', 'expected a <Filters> element');
+  return elements(root, 'Filter').map((filter) => ({
+    name: filter.getAttribute('Name') ?? '',
+    oper: (filter.getAttribute('Oper') ?? '').trim().toUpperCase(),
+    value1: filter.getAttribute('Value1') ?? '',
+    value2: filter.getAttribute('Value2') ?? '',
+  }));
+}

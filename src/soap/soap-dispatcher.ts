@@ -1,0 +1,101 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Server } from 'soap';
+import { InternalError, ValidationError, generalErrors } from '../errors';
+import { normaliseRepeated } from './repeated-elements';
+import type { SoapCallContext, SoapOperationHandler } from './soap-call-context';
+import { soapErrors } from './soap-errors';
+import { SOAP11_ENVELOPE_NS, SOAP12_ENVELOPE_NS } from './soap-version';
+import type { LoadedWsdl } from './wsdl-loader';
+
+interface CallState {
+  readonly context: SoapCallContext;
+  readonly fail: (error: unknown) => void;
+  handlerStarted: boolean;
+}
+
+type Thenable = { then(onFulfilled: (value: unknown) => void): void };
+type NodeSoapMethod = (args: unknown) => Thenable;
+
+export type SoapLogHook = (type: string, data: unknown) => void;
+
+/**
+ * Runs node-soap's serverless pipeline (XML to object, dispatch, object to XML) for a request the
+ * guard already accepted. Handler errors never reach node-soap: the wrapper hands them straight back
+ * here, so node-soap's own fault path (which prints `error.toString()`) cannot run.
+ */
+export class SoapDispatcher {
+  private readonly calls = new AsyncLocalStorage<CallState>();
+  private readonly server: Server;
+
+  constructor(
+    private readonly loaded: LoadedWsdl,
+    handlers: Readonly<Record<string, SoapOperationHandler>>,
+    log?: SoapLogHook,
+  ) {
+    const methods: Record<string, NodeSoapMethod> = {};
+    for (const [name, handler] of Object.entries(handlers)) methods[name] = this.wrap(name, handler);
+    const services: Record<string, Record<string, Record<string, NodeSoapMethod>>> = {};
+    const definitions = loaded.wsdl.definitions as unknown as { services: Record<string, { ports: object }> };
+    for (const [serviceName, service] of Object.entries(definitions.services)) {
+      services[serviceName] = {};
+      for (const portName of Object.keys(service.ports)) services[serviceName][portName] = methods;
+    }
+    this.server = new Server(null, loaded.portPath, services, loaded.wsdl, {
+      path: loaded.portPath,
+      services,
+      suppressStack: true,
+      enableChunkedEncoding: false,
+      // node-soap's default 'attributes' is a legal element name: a request element called so became
+      // attributes, and echoing it produced broken XML (found by the fuzz test). '$' is not legal in XML.
+      attributesKey: '$attributes',
+    });
+    if (log) this.server.log = (type, data) => log(type, data);
+  }
+
+  /** Answers the response envelope (in the request's version) or rejects with the error to map. */
+  async dispatch(xml: string, soapAction: string, context: SoapCallContext): Promise<string> {
+    let fail: (error: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_resolve, reject) => {
+      fail = reject;
+    });
+    const state: CallState = { context, fail, handlerStarted: false };
+    const headers = { soapaction: `"${soapAction}"`, 'content-type': 'text/xml; charset=utf-8' };
+    const answer = await this.calls.run(state, () =>
+      Promise.race([this.server.processRequest(xml, { headers, url: this.loaded.portPath }), failed]),
+    );
+    if (answer.statusCode !== 200) {
+      // node-soap refused on its own: an envelope it could not read, or a bug of ours after the handler.
+      if (!state.handlerStarted) throw new ValidationError(soapErrors.malformedEnvelope);
+      throw new InternalError(generalErrors.internal, { params: { requestId: context.requestId } });
+    }
+    return context.version === '1.1'
+      ? answer.body
+      : answer.body.replace(`"${SOAP11_ENVELOPE_NS}"`, `"${SOAP12_ENVELOPE_NS}"`);
+  }
+
+  private wrap(operation: string, handler: SoapOperationHandler): NodeSoapMethod {
+    const description = this.loaded.operations.get(operation)?.inputDescription;
+    return (args) => {
+      const state = this.calls.getStore();
+      if (state === undefined) throw new Error('SOAP handler called outside a dispatch');
+      state.handlerStarted = true;
+      const read = typeof args === 'object' && args !== null ? args : {};
+      const input = normaliseRepeated(read, description) as Record<string, unknown>;
+      const outcome = Promise.resolve().then(() => handler(input, state.context));
+      return {
+        then(onFulfilled) {
+          outcome.then(
+            (value) => {
+              try {
+                onFulfilled(value ?? {});
+              } catch (error) {
+                state.fail(error);
+              }
+            },
+            (error: unknown) => state.fail(error),
+          );
+        },
+      };
+    };
+  }
+}

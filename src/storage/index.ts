@@ -1,0 +1,14 @@
+export type {
+  ObjectStore,
+  ObjectInfo,
+  PutOptions,
+  StoredObject,
+  ByteRange,
+  LinkOptions,
+} from './object-store';
+export { LocalDiskObjectStore, type LocalDiskOptions } from './local-disk-store';
+export { S3ObjectStore, type S3Options } from './s3-store';
+export { createLocalFileLinksRouter } from './file-links-router';
+export { createObjectStore, type ObjectStoreOptions } from './create-object-store';
+export { packageObjectKey, assertValidKey } from './keys';
+export { HashingStream } from './hashing';

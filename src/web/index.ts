@@ -1,0 +1,3 @@
+export { createHealthRouter, checkHealth, type HealthProbe, type HealthReport } from './health-router';
+export { requestContext } from './request-context';
+export { createMetricsRouter } from './metrics-router';

@@ -1,0 +1,147 @@
+import { PassThrough } from 'node:stream';
+import { Pool } from 'pg';
+import { InternalError, ValidationError, generalErrors } from '../../../src/errors';
+import { JobRunner, ensureJobSchema } from '../../../src/jobs/job-runner';
+import { createLogger, currentLogContext } from '../../../src/logging';
+import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+
+const quietLogger = createLogger({ stream: new PassThrough() });
+
+async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('JobRunner on Postgres', () => {
+  let database: EmptyDatabase;
+  let pool: Pool;
+  const runners: JobRunner[] = [];
+
+  const pools: Pool[] = [];
+
+  /** Each runner gets its own pool, as a separate worker process would. */
+  function runner(name: string): JobRunner {
+    const ownPool = new Pool({ connectionString: database.url, max: 5 });
+    pools.push(ownPool);
+    const created = new JobRunner({
+      pool: ownPool,
+      logger: quietLogger,
+      name,
+      maxConcurrency: 10,
+      processEveryMs: 200,
+      retryDelayMs: 50,
+    });
+    runners.push(created);
+    return created;
+  }
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase('dm_jobs');
+    pool = new Pool({ connectionString: database.url, max: 10 });
+    pool.on('error', () => undefined); // its idle clients are killed on purpose below
+    // Twice at once, as two workers starting together would.
+    await Promise.all([ensureJobSchema(pool), ensureJobSchema(pool)]);
+  });
+
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop(1000)));
+    await Promise.all(pools.splice(0).map((p) => p.end()));
+    await pool.query('DELETE FROM agenda_jobs').catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await database.drop();
+  });
+
+  it('runs an enqueued step once, with the job id in the log context', async () => {
+    const seen: { key: string; jobId: string | undefined }[] = [];
+    const jobs = runner('w1');
+    jobs.define('probe', async (key) => {
+      seen.push({ key, jobId: currentLogContext().jobId });
+    });
+    await jobs.enqueue('probe', 'a');
+    await jobs.enqueue('probe', 'a');
+    await jobs.start();
+    await waitFor(() => seen.length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.key).toBe('a');
+    expect(seen[0]?.jobId).toMatch(/\S+/);
+  });
+
+  it('retries transient failures and gives up at once on permanent ones', async () => {
+    const attempts: Record<string, number> = { flaky: 0, broken: 0 };
+    const jobs = runner('w1');
+    jobs.define('step', async (key) => {
+      attempts[key] = (attempts[key] ?? 0) + 1;
+      if (key === 'flaky' && (attempts.flaky ?? 0) < 3) throw new InternalError(generalErrors.internal);
+      if (key === 'broken')
+        throw new ValidationError(generalErrors.fieldRequired, { params: { field: 'Rfc' } });
+    });
+    await jobs.enqueue('step', 'flaky');
+    await jobs.enqueue('step', 'broken');
+    await jobs.start();
+    await waitFor(() => (attempts.flaky ?? 0) >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(attempts).toEqual({ flaky: 3, broken: 1 });
+  });
+
+  it('runs a step again when it asks to (polling)', async () => {
+    let runs = 0;
+    const jobs = runner('w1');
+    jobs.define('poll', async () => {
+      runs += 1;
+      return runs < 3 ? new Date(Date.now() + 100) : undefined;
+    });
+    await jobs.enqueue('poll', 'x');
+    await jobs.start();
+    await waitFor(() => runs >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(runs).toBe(3);
+    const { rows } = await pool.query<{ count: string }>('SELECT count(*) FROM agenda_jobs');
+    expect(Number(rows[0]?.count)).toBe(0);
+  });
+
+  it('never runs the same job twice across two workers on one database', async () => {
+    const runsByKey = new Map<string, number>();
+    const keys = Array.from({ length: 40 }, (_, index) => `k${index}`);
+    for (const name of ['w1', 'w2']) {
+      runner(name).define('work', async (key) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        runsByKey.set(key, (runsByKey.get(key) ?? 0) + 1);
+      });
+    }
+    const [first, second] = runners as [JobRunner, JobRunner];
+    for (const key of keys) await first.enqueue('work', key);
+    await Promise.all([first.start(), second.start()]);
+    await waitFor(() => runsByKey.size === keys.length);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect([...runsByKey.values()].every((count) => count === 1)).toBe(true);
+    expect(runsByKey.size).toBe(keys.length);
+  });
+
+  it('survives its database connections being killed, and keeps working', async () => {
+    const seen: string[] = [];
+    const jobs = runner('w1');
+    jobs.define('probe', async (key) => {
+      seen.push(key);
+    });
+    await jobs.start();
+    await jobs.enqueue('probe', 'before');
+    await waitFor(() => seen.includes('before'));
+    // What a Postgres restart or a failover does to every open connection, the LISTEN one included.
+    const { rows } = await pool.query<{ killed: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    expect(rows.some((row) => row.killed)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await jobs.enqueue('probe', 'after');
+    await waitFor(() => seen.includes('after'));
+    expect(seen).toEqual(['before', 'after']);
+  });
+});

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../../../src/errors';
+import { envSchema, loadConfig } from '../../../src/config';
+
+describe('loadConfig', () => {
+  it('starts in embedded mode with nothing set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.database.url).toBeUndefined();
+    expect(config.storage.kind).toBe('local');
+    expect(config.sat.mode).toBe('simulator');
+    expect(Object.isFrozen(config.sat)).toBe(true);
+  });
+
+  it('switches to production with a database and requires a master key there', () => {
+    const env = { DATABASE_URL: 'postgres://db/app' };
+    expect(() => loadConfig(env)).toThrow(/MASTER_KEY/);
+    const config = loadConfig({ ...env, MASTER_KEY: Buffer.alloc(32, 7).toString('base64') });
+    expect(config.sat.mode).toBe('production');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ MASTER_KEY: 'c2hvcnQ=' }, 'MASTER_KEY'],
+    [{ S3_ENDPOINT: 'http://minio:9000' }, 'S3_ACCESS_KEY'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ WORKERS_ENABLED: 'maybe' }, 'WORKERS_ENABLED'],
+  ])('rejects %o naming %s', (env, variable) => {
+    let thrown: unknown;
+    try {
+      loadConfig(env);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).params.variable).toBe(variable);
+    expect((thrown as ConfigError).message).toContain(variable);
+  });
+
+  it('selects S3 storage when the three S3 variables are set', () => {
+    const config = loadConfig({ S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b' });
+    expect(config.storage).toMatchObject({ kind: 's3', bucket: 'descarga-masiva' });
+  });
+
+  it('documents exactly the schema variables in the README table', () => {
+    const readme = readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
+    const table = readme.split('<!-- config-table:start -->')[1]?.split('<!-- config-table:end -->')[0] ?? '';
+    const documented = [...table.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((match) => match[1]).sort();
+    expect(documented).toEqual(Object.keys(envSchema.shape).sort());
+  });
+});

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { AuthenticationError } from '../../../src/errors';
+import {
+  CredentialReader,
+  computePasswordDigest,
+  verifyPasswordDigest,
+} from '../../../src/soap/authentication';
+import { InMemoryNonceCache } from '../../../src/soap/nonce-cache';
+
+const DIGEST =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest';
+const TEXT =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText';
+const NOW = Date.parse('2026-11-24T16:00:00Z');
+const noHeaders = undefined;
+
+function reader(now = NOW, cache = new InMemoryNonceCache()) {
+  return new CredentialReader({ nonceCache: cache, freshnessSeconds: 300, now: () => now });
+}
+function digestToken(created: string, nonce = Buffer.from('0123456789abcdef').toString('base64')) {
+  return {
+    username: 'demo',
+    password: computePasswordDigest(nonce, created, 'demo'),
+    passwordType: DIGEST,
+    nonce,
+    created,
+  };
+}
+function failure(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('PasswordDigest', () => {
+  it('is Base64(SHA-1(nonce bytes + created + password))', () => {
+    const nonce = Buffer.from([1, 2, 3, 250]);
+    const expected = createHash('sha1')
+      .update(Buffer.concat([nonce, Buffer.from('2026-11-24T16:00:00Z'), Buffer.from('sécret')]))
+      .digest('base64');
+    expect(computePasswordDigest(nonce.toString('base64'), '2026-11-24T16:00:00Z', 'sécret')).toBe(expected);
+  });
+
+  it('verifies the right secret and refuses a wrong one', () => {
+    const credentials = reader().read(digestToken('2026-11-24T15:59:00Z'), noHeaders);
+    expect(credentials.scheme).toBe('digest');
+    if (credentials.scheme !== 'digest') return;
+    expect(verifyPasswordDigest(credentials, 'demo')).toBe(true);
+    expect(verifyPasswordDigest(credentials, 'demo2')).toBe(false);
+    expect(verifyPasswordDigest({ ...credentials, digest: 'short' }, 'demo')).toBe(false);
+  });
+
+  it('refuses a replayed nonce for the same user', () => {
+    const cache = new InMemoryNonceCache();
+    const token = digestToken('2026-11-24T15:59:00Z');
+    reader(NOW, cache).read(token, noHeaders);
+    expect(failure(() => reader(NOW + 1000, cache).read(token, noHeaders))).toBeInstanceOf(
+      AuthenticationError,
+    );
+  });
+
+  it.each([
+    ['too old', '2026-11-24T15:54:59Z'],
+    ['from the future', '2026-11-24T16:05:01Z'],
+    ['without a zone', '2026-11-24T16:00:00'],
+    ['not a date', 'ayer'],
+  ])('refuses a Created %s', (_name, created) => {
+    const error = failure(() => reader().read(digestToken(created), noHeaders));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as AuthenticationError).code).toBe('DM-3001');
+  });
+
+  it('accepts Created at the edge of the window and with an offset', () => {
+    expect(reader().read(digestToken('2026-11-24T15:55:00Z'), noHeaders).scheme).toBe('digest');
+    expect(reader().read(digestToken('2026-11-24T10:01:00.123-06:00'), noHeaders).scheme).toBe('digest');
+  });
+
+  it('refuses a digest without nonce', () => {
+    const token = { ...digestToken('2026-11-24T15:59:00Z'), nonce: undefined };
+    expect(failure(() => reader().read(token, noHeaders))).toBeInstanceOf(AuthenticationError);
+  });
+});
+
+describe('PasswordText and HTTP Basic', () => {
+  it('reads PasswordText, with or without the Type attribute', () => {
+    expect(reader().read({ username: ' demo ', password: 'p w', passwordType: TEXT }, noHeaders)).toEqual({
+      scheme: 'password',
+      source: 'ws-security',
+      username: 'demo',
+      password: 'p w',
+    });
+    expect(reader().read({ username: 'demo', password: 'x' }, noHeaders).scheme).toBe('password');
+  });
+
+  it('refuses unknown password types and missing fields', () => {
+    expect(
+      failure(() => reader().read({ username: 'a', password: 'b', passwordType: '#Kerberos' }, noHeaders)),
+    ).toBeInstanceOf(AuthenticationError);
+    expect(failure(() => reader().read({ username: 'a' }, noHeaders))).toBeInstanceOf(AuthenticationError);
+    expect(failure(() => reader().read({ password: 'a' }, noHeaders))).toBeInstanceOf(AuthenticationError);
+  });
+
+  it('reads HTTP Basic when there is no token, keeping colons in the password', () => {
+    const header = `Basic ${Buffer.from('demo:pa:ss').toString('base64')}`;
+    expect(reader().read(undefined, header)).toEqual({
+      scheme: 'password',
+      source: 'http-basic',
+      username: 'demo',
+      password: 'pa:ss',
+    });
+  });
+
+  it('refuses a request with no credentials or a broken Basic header', () => {
+    expect(failure(() => reader().read(undefined, noHeaders))).toBeInstanceOf(AuthenticationError);
+    const broken = `Basic ${Buffer.from('nocolon').toString('base64')}`;
+    expect(failure(() => reader().read(undefined, broken))).toBeInstanceOf(AuthenticationError);
+  });
+});
+
+describe('InMemoryNonceCache', () => {
+  it('forgets nonces once they expire and fails closed when full of live ones', () => {
+    const cache = new InMemoryNonceCache(2);
+    expect(cache.remember('a', 100, 0)).toBe(true);
+    expect(cache.remember('a', 100, 50)).toBe(false);
+    expect(cache.remember('b', 100, 50)).toBe(true);
+    expect(cache.remember('c', 300, 60)).toBe(false);
+    expect(cache.remember('c', 300, 150)).toBe(true);
+    expect(cache.size).toBe(1);
+    expect(cache.remember('a', 400, 150)).toBe(true);
+  });
+});
