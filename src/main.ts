@@ -9,7 +9,13 @@ import { openDatabase } from './db';
 import { AppError, ConfigError, generalErrors } from './errors';
 import { JobRunner, ensureJobSchema, registerPipelineJobs, scheduleSweeper } from './jobs';
 import { createLogger, type Logger } from './logging';
-import { ApiUserService, ContribuyenteDirectory, DEMO, ensureDemoTenant } from './services/accounts';
+import {
+  ApiUserService,
+  ContribuyenteDirectory,
+  DEMO,
+  FielEnrollment,
+  ensureDemoTenant,
+} from './services/accounts';
 import { AuditTrail } from './services/audit';
 import { CfdiService } from './services/cfdi';
 import { DownloadLinkService, RegistrationService, SolicitudQueryService } from './services/solicitudes';
@@ -242,8 +248,9 @@ export async function startApplication(
     const audit = new AuditTrail(database.dataSource, logger);
     closers.push(() => audit.flush());
     /** Every SOAP call, either binding: counted for /metrics and written to the audit trail. */
-    const observeSoapCall = (binding: string, outcome: SoapCallOutcome): void => {
+    const observeSoapCall = (binding: string, outcome: SoapCallOutcome, options = { audit: true }): void => {
       metrics.soapCalls.inc({ operation: outcome.operation ?? 'unknown', result: outcome.code ?? 'ok' });
+      if (!options.audit) return;
       audit.record({
         tenantId: outcome.principal?.tenantId,
         actorType: 'api_user',
@@ -261,12 +268,13 @@ export async function startApplication(
     });
     const queries = new SolicitudQueryService(database.dataSource);
     const apiUsers = new ApiUserService(database.dataSource, box);
+    const links = new DownloadLinkService(database.dataSource, objectStore, config.linkTtlSeconds);
     const soapRouter = await createSoapRouter({
       wsdlPath: path.join(projectRoot(), 'wsdl', 'DescargaMasiva.wsdl'),
       handlers: createDescargaMasivaHandlers({
         registration,
         queries,
-        links: new DownloadLinkService(database.dataSource, objectStore, config.linkTtlSeconds),
+        links,
         cfdi: new CfdiService(database.dataSource, objectStore, config.linkTtlSeconds),
       }),
       faultDetail: DESCARGA_MASIVA_FAULT_DETAIL,
@@ -285,15 +293,21 @@ export async function startApplication(
           logger,
           apiUsers,
           contribuyentes: new ContribuyenteDirectory(database.dataSource),
+          fielEnrollment: new FielEnrollment(new FielVault(database.dataSource, box)),
           registration,
           queries,
+          links,
+          audit,
         }),
       },
       faultDetail: MYSUITE_FAULT_DETAIL,
       rateLimiter: new RateLimiter({ perMinute: config.soap.rateLimitPerMinute }),
       maxBodyBytes: config.soap.maxBodyBytes,
       logger,
-      onCallCompleted: (outcome) => observeSoapCall('MYSuite', outcome),
+      // The transaction audits itself (it knows tenant, caller and in-band result); the binding audits
+      // only the envelopes it could not read.
+      onCallCompleted: (outcome) =>
+        observeSoapCall('MYSuite', outcome, { audit: outcome.result === 'fault' }),
       ...(config.publicBaseUrl ? { publicUrl: `${config.publicBaseUrl}${MYSUITE_PATH}` } : {}),
     });
 

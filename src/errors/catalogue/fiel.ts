@@ -38,4 +38,10 @@ export const fielErrors = defineErrors({
     es: 'La e.firma de {rfc} es válida a partir del {fecha}.',
     en: 'The e.firma of {rfc} is valid from {fecha}.',
   },
+  rfcMismatch: {
+    code: 'DM-7007',
+    kind: 'validation',
+    es: 'La e.firma enviada es de {rfc}, no de {esperado}.',
+    en: 'The e.firma sent belongs to {rfc}, not to {esperado}.',
+  },
 });

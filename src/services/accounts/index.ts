@@ -7,3 +7,4 @@ export {
 } from './api-user-service';
 export { DEMO, ensureDemoTenant, satSerialNumber, type DemoFielFiles } from './demo-tenant';
 export { ContribuyenteDirectory } from './contribuyentes';
+export { FielEnrollment, type EnrolledFiel } from './fiel-enrollment';

@@ -33,11 +33,13 @@ export class DownloadLinkService {
     idSolicitud: string,
     idPaquete: string,
     ttlSeconds?: number,
+    /** How the caller's contract names the lifetime, for the error that refuses it. */
+    ttlField = 'VigenciaSegundos',
   ): Promise<DownloadLink> {
     const ttl = ttlSeconds ?? this.defaultTtlSeconds;
     if (!Number.isInteger(ttl) || ttl < MIN_TTL || ttl > MAX_TTL) {
       throw new ValidationError(generalErrors.fieldInvalid, {
-        params: { field: 'VigenciaSegundos', reason: `between ${MIN_TTL} and ${MAX_TTL}` },
+        params: { field: ttlField, reason: `between ${MIN_TTL} and ${MAX_TTL}` },
       });
     }
     const solicitud = await findSolicitud(this.dataSource.manager, tenantId, idSolicitud.trim());

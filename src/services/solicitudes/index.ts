@@ -16,6 +16,7 @@ export {
 export {
   SolicitudQueryService,
   DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
   type SolicitudDetail,
   type SolicitudListCriteria,
 } from './solicitud-query-service';

@@ -5,6 +5,7 @@ import {
   findPaquetes,
   findSolicitud,
   listSolicitudes,
+  MAX_PAGE_SIZE,
   type FilterCondition,
   type Page,
   type SortKey,
@@ -40,6 +41,7 @@ export interface SolicitudListCriteria {
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
+export { MAX_PAGE_SIZE };
 
 function wallClock(field: string, value: string): Date {
   try {

@@ -1,4 +1,6 @@
-export { createRequestTransactionHandler, type MySuiteServices } from './request-transaction';
+export { createRequestTransactionHandler } from './request-transaction';
+export type { MySuiteServices } from './transaction';
+export { TRANSACTIONS } from './transactions';
 
 /** Fault detail of the MYSuite binding, used only for envelopes that cannot be read at all. */
 export const MYSUITE_FAULT_DETAIL = Object.freeze({

@@ -31,6 +31,11 @@ const OPERATORS: Record<string, ListCondition['operator']> = {
   LIKE: 'like',
 };
 
+/** Own keys only: a name like "constructor" must not find Object's prototype. */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 function unsupported(params: ErrorParams): ValidationError {
   return new ValidationError(generalErrors.unknownFilter, { params: { field: 'Filters', ...params } });
 }
@@ -58,8 +63,8 @@ function value(kind: 'servicio' | 'text' | 'date', raw: string, name: string): s
 /** Translates MYSuite filters into our whitelisted conditions; anything else is refused, never SQL. */
 export function toConditions(filters: readonly MySuiteFilter[]): ListCondition[] {
   return filters.map((filter) => {
-    const spec = FIELDS[filter.name.trim().toLowerCase()];
-    const operator = OPERATORS[filter.oper];
+    const spec = own(FIELDS, filter.name.trim().toLowerCase());
+    const operator = own(OPERATORS, filter.oper);
     if (!spec || !operator || (operator === 'like' && spec.kind !== 'text')) {
       throw unsupported({ name: filter.name, oper: filter.oper });
     }
@@ -81,7 +86,7 @@ export function toOrder(order: string | undefined): { field: string; direction: 
   if (!order?.trim()) return [{ field: 'FechaRegistro', direction: 'DESC' }];
   return order.split(',').map((part) => {
     const [name = '', direction = 'ASC', ...rest] = part.trim().split(/\s+/);
-    const spec = FIELDS[name.toLowerCase()];
+    const spec = own(FIELDS, name.toLowerCase());
     const upper = direction.toUpperCase();
     if (!spec || rest.length > 0 || (upper !== 'ASC' && upper !== 'DESC')) {
       throw unsupported({ name: part.trim(), oper: 'ORDER' });

@@ -19,6 +19,8 @@ const SEED = 'pipeline-faults';
 const DOCUMENTS_PER_DAY = 6;
 const SOLICITUDES = 100;
 const DAY_MS = 86_400_000;
+// About 30 s alone; the wait below allows 240 s for a loaded CI machine, and so must Jest.
+jest.setTimeout(300_000);
 
 describe('a hundred solicitudes through a SAT failing 20% of its calls', () => {
   let database: EmptyDatabase;
