@@ -1,7 +1,17 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderErrorCatalogue } from '../src/errors/catalogue-document';
+import { renderInBandCodeTable } from '../src/soap/mysuite/in-band-codes';
+import { replaceGeneratedSection } from './generated-section';
 
-const target = path.join(__dirname, '..', 'docs', 'errors.md');
-writeFileSync(target, renderErrorCatalogue());
-console.log(`wrote ${target}`);
+const docs = path.join(__dirname, '..', 'docs');
+const catalogue = path.join(docs, 'errors.md');
+writeFileSync(catalogue, renderErrorCatalogue());
+console.log(`wrote ${catalogue}`);
+
+const compat = path.join(docs, 'mysuite-compat.md');
+writeFileSync(
+  compat,
+  replaceGeneratedSection(readFileSync(compat, 'utf8'), 'codes', renderInBandCodeTable()),
+);
+console.log(`updated the code table of ${compat}`);

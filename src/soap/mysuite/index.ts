@@ -8,3 +8,4 @@ export const MYSUITE_FAULT_DETAIL = Object.freeze({
   name: 'Falla',
   prefix: 'fx',
 });
+export { inBandCode, renderInBandCodeTable } from './in-band-codes';

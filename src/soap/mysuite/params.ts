@@ -18,12 +18,17 @@ function parseBase64Xml(field: string, base64: string): Element {
   const xml = Buffer.from(base64, 'base64').toString('utf8');
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw invalid(field, 'DTDs are not accepted');
   let failed = false;
-  const document = new DOMParser({
-    onError: () => {
-      failed = true;
-    },
-  }).parseFromString(xml, 'text/xml');
-  const root = document.documentElement;
+  let root: Element | null = null;
+  try {
+    root = new DOMParser({
+      onError: () => {
+        failed = true;
+      },
+    }).parseFromString(xml, 'text/xml').documentElement;
+  } catch {
+    // xmldom reports some errors to onError and throws on fatal ones.
+    failed = true;
+  }
   if (failed || !root) throw invalid(field, 'not well-formed XML');
   return root;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, AuthorizationError, InternalError, ValidationError, generalErrors } from '../../errors';
 import { text } from '../descarga-masiva/input';
 import type { SoapCallContext, SoapInput, SoapOperationHandler } from '../soap-call-context';
+import { inBandCode } from './in-band-codes';
 import { parseDictionary } from './params';
 import type { MySuiteServices, TransactionOutcome } from './transaction';
 import { TRANSACTIONS } from './transactions';
@@ -121,7 +122,7 @@ export function createRequestTransactionHandler(services: MySuiteServices): Soap
         RequestTransactionResult: {
           Request: request,
           Response: response(false, {
-            code: Number(error.code.replace(/\D/g, '')),
+            code: inBandCode(error.code),
             description: error.messageEs,
             hint: `${error.code}: ${error.messageEn}`,
             data: '',
