@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
@@ -9,9 +11,11 @@ import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-dat
 
 /*
  * The documented examples, run as they are by independent SOAP stacks against the running server:
- * Python's zeep and PHP's SoapClient (both from Debian packages, installed by .ci/run) and plain curl.
+ * Python's zeep, PHP's SoapClient, Ruby's Net::HTTP + REXML and C# on Mono (Debian packages installed by
+ * .ci/run from .ci/apt-packages.txt), Java's HttpClient + DOM (JDK 17), node-soap, and plain curl.
  * Each does the whole story: register, poll until Completada, fetch a package through its link and
  * check its SHA-256, list with filter, order and page size, search the CFDI index and fetch one XML.
+ * Each uses a period of its own, so none meets another's solicitud as Duplicada in the ledger.
  */
 
 const examples = path.join(__dirname, '../../../docs/examples');
@@ -54,8 +58,10 @@ describe('independent SOAP clients against the running server', () => {
     await database.drop();
   });
 
+  const exec = promisify(execFile);
+
   async function run(command: string, args: string[]): Promise<Story> {
-    const { stdout } = await promisify(execFile)(command, args, {
+    const { stdout } = await exec(command, args, {
       encoding: 'utf8',
       timeout: 120_000,
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
@@ -113,5 +119,63 @@ describe('independent SOAP clients against the running server', () => {
         '2026-07-10',
       ]),
     );
+  });
+
+  it('Java 17 HttpClient and DOM (WS-Security PasswordDigest, SOAP 1.1)', async () => {
+    expectWholeStory(
+      await run('java', [
+        path.join(examples, 'java/DescargaMasiva.java'),
+        application.url,
+        'demo',
+        'demo',
+        '2026-08-01',
+        '2026-08-10',
+      ]),
+    );
+  });
+
+  it('Ruby Net::HTTP and REXML (WS-Security PasswordText with Created, SOAP 1.2)', async () => {
+    expectWholeStory(
+      await run('ruby', [
+        path.join(examples, 'ruby/descarga_masiva.rb'),
+        application.url,
+        'demo',
+        'demo',
+        '2026-09-01',
+        '2026-09-10',
+      ]),
+    );
+  });
+
+  it('JavaScript node-soap (WS-Security PasswordDigest, client built from the WSDL)', async () => {
+    expectWholeStory(
+      await run(process.execPath, [
+        path.join(examples, 'javascript/descarga-masiva.js'),
+        application.url,
+        'demo',
+        'demo',
+        '2026-10-01',
+        '2026-10-10',
+      ]),
+    );
+  });
+
+  it('C# HttpClient and XDocument, compiled by Mono (HTTP Basic, SOAP 1.2)', async () => {
+    const build = await mkdtemp(path.join(tmpdir(), 'dm-csharp-example-'));
+    try {
+      const program = path.join(build, 'DescargaMasiva.exe');
+      await exec('mcs', [
+        '-warnaserror',
+        '-r:System.Net.Http.dll',
+        '-r:System.Xml.Linq.dll',
+        `-out:${program}`,
+        path.join(examples, 'csharp/DescargaMasiva.cs'),
+      ]);
+      expectWholeStory(
+        await run('mono', [program, application.url, 'demo', 'demo', '2026-11-01', '2026-11-10']),
+      );
+    } finally {
+      await rm(build, { recursive: true, force: true });
+    }
   });
 });
