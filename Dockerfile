@@ -16,6 +16,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY wsdl ./wsdl
+COPY web ./web
 COPY fixtures ./fixtures
 USER node
 EXPOSE 8080

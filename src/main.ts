@@ -31,6 +31,8 @@ import { startSatSimulator } from './sat-simulator';
 import { createLocalFileLinksRouter, createObjectStore, LocalDiskObjectStore } from './storage';
 import { Metrics } from './metrics';
 import { createHealthRouter, createMetricsRouter, requestContext, type HealthProbe } from './web';
+import { createWebRouter } from './web/ui/web-router';
+import { SessionStore, WebUserService } from './services/web-access';
 
 export interface RunningApplication {
   readonly url: string;
@@ -269,6 +271,7 @@ export async function startApplication(
     const queries = new SolicitudQueryService(database.dataSource);
     const apiUsers = new ApiUserService(database.dataSource, box);
     const links = new DownloadLinkService(database.dataSource, objectStore, config.linkTtlSeconds);
+    const contribuyentes = new ContribuyenteDirectory(database.dataSource);
     const soapRouter = await createSoapRouter({
       wsdlPath: path.join(projectRoot(), 'wsdl', 'DescargaMasiva.wsdl'),
       handlers: createDescargaMasivaHandlers({
@@ -292,7 +295,7 @@ export async function startApplication(
         RequestTransaction: createRequestTransactionHandler({
           logger,
           apiUsers,
-          contribuyentes: new ContribuyenteDirectory(database.dataSource),
+          contribuyentes,
           fielEnrollment: new FielEnrollment(new FielVault(database.dataSource, box)),
           registration,
           queries,
@@ -321,6 +324,24 @@ export async function startApplication(
     }
     app.use('/soap/DescargaMasiva', soapRouter);
     app.use(MYSUITE_PATH, mysuiteRouter);
+    // Last: the web interface answers every path the services above did not take.
+    app.use(
+      createWebRouter(
+        {
+          logger,
+          users: new WebUserService(database.dataSource, {
+            maxFailures: config.web.loginMaxFailures,
+            lockoutMinutes: config.web.lockoutMinutes,
+          }),
+          sessions: new SessionStore(database.dataSource, config.web.sessionHours),
+          contribuyentes,
+          registration,
+          queries,
+          links,
+        },
+        { secureCookies: config.web.secureCookies, showDemoHint: config.sat.mode === 'simulator' },
+      ),
+    );
 
     const server = await listen(app, config.port, config.host);
     closers.push(() => closeServer(server));
@@ -356,6 +377,7 @@ function demoBanner(baseUrl: string): string {
     'descarga-masiva is running in simulator mode (SAT simulated, demo data).',
     `  WSDL:                ${baseUrl}/soap/DescargaMasiva?wsdl`,
     `  MYSuite-compatible:  ${baseUrl}/mx.com.fact.wsfront/FactWSFront.asmx?wsdl`,
+    `  Web interface:       ${baseUrl}/ (${DEMO.username} / ${DEMO.password})`,
     `  Demo API user:       ${DEMO.username} / ${DEMO.password}`,
     `  Demo Requestor GUID: ${DEMO.requestor}`,
     `  Demo RFC (fake FIEL): ${DEMO.rfc}`,

@@ -50,6 +50,14 @@ export interface AppConfig {
   readonly settlementWindowHours: number;
   readonly soap: { readonly maxBodyBytes: number; readonly rateLimitPerMinute: number };
   readonly linkTtlSeconds: number;
+  readonly web: {
+    /** A session ends after this long without activity. */
+    readonly sessionHours: number;
+    /** Consecutive failed sign-ins that lock an account. */
+    readonly loginMaxFailures: number;
+    readonly lockoutMinutes: number;
+    readonly secureCookies: boolean;
+  };
 }
 
 function invalid(variable: string, reason: string): ConfigError {
@@ -125,6 +133,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     settlementWindowHours: e.SETTLEMENT_WINDOW_HOURS,
     soap: { maxBodyBytes: e.SOAP_MAX_BODY_BYTES, rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE },
     linkTtlSeconds: e.LINK_TTL_SECONDS,
+    web: {
+      sessionHours: e.WEB_SESSION_HOURS,
+      loginMaxFailures: e.WEB_LOGIN_MAX_FAILURES,
+      lockoutMinutes: e.WEB_LOCKOUT_MINUTES,
+      // Browsers drop Secure cookies over plain HTTP: on only when the public address is HTTPS, unless told.
+      secureCookies: e.WEB_COOKIE_SECURE ?? e.PUBLIC_BASE_URL?.startsWith('https:') === true,
+    },
   };
   return deepFreeze(config);
 }

@@ -61,6 +61,11 @@ export const envSchema = z.object({
   SOAP_MAX_BODY_BYTES: positiveInt.default(25 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   LINK_TTL_SECONDS: positiveInt.default(3600),
+
+  WEB_SESSION_HOURS: positiveInt.default(8),
+  WEB_LOGIN_MAX_FAILURES: positiveInt.default(5),
+  WEB_LOCKOUT_MINUTES: positiveInt.default(15),
+  WEB_COOKIE_SECURE: booleanFromEnv.optional(),
 });
 
 export type RawEnv = z.input<typeof envSchema>;

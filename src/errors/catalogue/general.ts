@@ -46,6 +46,25 @@ export const generalErrors = defineErrors({
     en: 'Too many requests; wait {retryAfterSeconds} seconds.',
     transient: true,
   },
+  signInFailed: {
+    code: 'DM-3004',
+    kind: 'authentication',
+    es: 'Usuario o contraseña incorrectos.',
+    en: 'Wrong user or password.',
+  },
+  accountLocked: {
+    code: 'DM-3005',
+    kind: 'authentication',
+    es: 'La cuenta está bloqueada por intentos fallidos; intente de nuevo en {minutes} minutos.',
+    en: 'The account is locked after failed attempts; try again in {minutes} minutes.',
+    transient: true,
+  },
+  csrfRejected: {
+    code: 'DM-3006',
+    kind: 'authorization',
+    es: 'El formulario caducó o no proviene de esta aplicación; vuelva a cargar la página.',
+    en: 'The form expired or did not come from this application; reload the page.',
+  },
   notFound: {
     code: 'DM-4001',
     kind: 'not-found',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ApiUser, Tenant, findTenantBySlug } from '../../db';
 import { FielVault, type SecretBox } from '../secrets';
+import { WebUserService } from '../web-access';
 import { ApiUserService } from './api-user-service';
 
 /** Demo credentials of simulator mode: a public contract (README, start-up banner, outside checks). */
@@ -31,6 +32,7 @@ export function satSerialNumber(certificate: X509Certificate): string {
 
 /**
  * Makes sure the demo tenant of simulator mode exists: API user demo/demo with the demo Requestor GUID,
+ * web user demo/demo (admin),
  * and the fake FIEL of EKU9003173C9 in the vault. Idempotent; never called in production mode.
  */
 export async function ensureDemoTenant(
@@ -47,6 +49,13 @@ export async function ensureDemoTenant(
       secret: DEMO.password,
       requestor: DEMO.requestor,
       descripcion: 'Usuario de demostración (solo modo simulador)',
+    });
+  }
+  const webUsers = new WebUserService(dataSource, { maxFailures: 5, lockoutMinutes: 15 });
+  if (!(await webUsers.findByLogin(DEMO.username))) {
+    await webUsers.create(tenant.id, DEMO.username, DEMO.password, {
+      nombre: 'Demostración',
+      role: 'admin',
     });
   }
   const vault = new FielVault(dataSource, box);

@@ -6,5 +6,5 @@ export {
   type CreatedApiUser,
 } from './api-user-service';
 export { DEMO, ensureDemoTenant, satSerialNumber, type DemoFielFiles } from './demo-tenant';
-export { ContribuyenteDirectory } from './contribuyentes';
+export { ContribuyenteDirectory, type ContribuyenteSummary } from './contribuyentes';
 export { FielEnrollment, type EnrolledFiel } from './fiel-enrollment';

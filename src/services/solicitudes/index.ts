@@ -18,6 +18,7 @@ export {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   type SolicitudDetail,
+  type SolicitudState,
   type SolicitudListCriteria,
 } from './solicitud-query-service';
 export { aggregateEstado } from './progress';

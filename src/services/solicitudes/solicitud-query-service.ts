@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import {
   SatRequest,
   SolicitudEstado,
@@ -10,7 +10,7 @@ import {
   type Page,
   type SortKey,
   type Paquete,
-  type Solicitud,
+  Solicitud,
 } from '../../db';
 import { NotFoundError, ValidationError, solicitudesErrors } from '../../errors';
 import { fromMexicoWallClock } from '../periods/mexico-time';
@@ -22,6 +22,11 @@ export interface SolicitudDetail {
   readonly paquetes: readonly Paquete[];
   readonly historial: readonly SolicitudEstado[];
 }
+
+export type SolicitudState = Pick<
+  Solicitud,
+  'id' | 'estado' | 'numeroCfdis' | 'paquetesAlmacenados' | 'paquetesTotal'
+>;
 
 /** The list filters clients send (SOAP Filtro, web query string), as strings. */
 export interface SolicitudListCriteria {
@@ -91,6 +96,15 @@ function listFilters(criteria: SolicitudListCriteria): FilterCondition[] {
 /** Read side of solicitudes: always scoped to the caller's tenant (another tenant's id is "not found"). */
 export class SolicitudQueryService {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Where each of these solicitudes stands (live progress); ids of other tenants are simply absent. */
+  async states(tenantId: string, ids: readonly string[]): Promise<SolicitudState[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.getRepository(Solicitud).find({
+      where: { tenantId, id: In([...ids]) },
+      select: { id: true, estado: true, numeroCfdis: true, paquetesAlmacenados: true, paquetesTotal: true },
+    });
+  }
 
   async get(tenantId: string, idSolicitud: string): Promise<SolicitudDetail> {
     const manager = this.dataSource.manager;

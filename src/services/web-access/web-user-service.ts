@@ -1,0 +1,149 @@
+import type { DataSource } from 'typeorm';
+import { WebUser, type WebRole } from '../../db';
+import { AuthenticationError, ConflictError, ValidationError, generalErrors } from '../../errors';
+import { hashSecret, needsRehash, verifySecret } from '../secrets';
+
+/** Who is signed in: what every page needs to know and nothing secret. */
+export interface WebPrincipal {
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly login: string;
+  readonly nombre: string | null;
+  readonly role: WebRole;
+  readonly idioma: 'es' | 'en';
+}
+
+export interface LockoutPolicy {
+  readonly maxFailures: number;
+  readonly lockoutMinutes: number;
+}
+
+/** An e-mail address or a plain user name (the demo user is `demo`). */
+const LOGIN = /^[a-z0-9][a-z0-9._@+-]{2,99}$/;
+const MIN_PASSWORD = 4;
+
+function principal(user: WebUser): WebPrincipal {
+  return {
+    userId: user.id,
+    tenantId: user.tenantId,
+    login: user.email,
+    nombre: user.nombre,
+    role: user.role,
+    idioma: user.idioma,
+  };
+}
+
+/**
+ * People who sign in to the web interface. Passwords are scrypt hashes; consecutive failures lock an
+ * account for a while, and the answer never tells an unknown login from a wrong password.
+ */
+export class WebUserService {
+  /** Checked against when the login is unknown, so both failures cost the same time. */
+  private decoy: Promise<string> | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policy: LockoutPolicy,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async create(
+    tenantId: string,
+    login: string,
+    password: string,
+    options: { nombre?: string; role?: WebRole; idioma?: 'es' | 'en' } = {},
+  ): Promise<WebPrincipal> {
+    const normalised = login.trim().toLowerCase();
+    if (!LOGIN.test(normalised)) {
+      throw new ValidationError(generalErrors.fieldInvalid, {
+        params: { field: 'login', reason: 'an e-mail or a name of 3-100 letters, digits, . _ @ + -' },
+      });
+    }
+    if (password.length < MIN_PASSWORD) {
+      throw new ValidationError(generalErrors.fieldInvalid, {
+        params: { field: 'password', reason: `at least ${MIN_PASSWORD} characters` },
+      });
+    }
+    const repository = this.dataSource.getRepository(WebUser);
+    const existing = await repository
+      .createQueryBuilder('u')
+      .where('lower(u.email) = :login', { login: normalised })
+      .getOne();
+    if (existing) {
+      throw new ConflictError(generalErrors.alreadyExists, {
+        params: { entity: 'el usuario', id: normalised },
+      });
+    }
+    const saved = await repository.save(
+      repository.create({
+        tenantId,
+        email: normalised,
+        nombre: options.nombre ?? null,
+        passwordHash: await hashSecret(password),
+        role: options.role ?? 'user',
+        idioma: options.idioma ?? 'es',
+      }),
+    );
+    return principal(saved);
+  }
+
+  async findByLogin(login: string): Promise<WebPrincipal | undefined> {
+    const user = await this.dataSource
+      .getRepository(WebUser)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = :login', { login: login.trim().toLowerCase() })
+      .getOne();
+    return user ? principal(user) : undefined;
+  }
+
+  async get(userId: string): Promise<WebPrincipal | undefined> {
+    const user = await this.dataSource.getRepository(WebUser).findOneBy({ id: userId });
+    return user && !user.disabledAt ? principal(user) : undefined;
+  }
+
+  /**
+   * Signs in: the right password resets the failure count; a wrong one counts, and reaching the limit
+   * locks the account. A locked account is refused even with the right password until the lock ends.
+   */
+  async authenticate(login: string, password: string): Promise<WebPrincipal> {
+    const now = this.clock();
+    const user = await this.dataSource
+      .getRepository(WebUser)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = :login', { login: login.trim().toLowerCase() })
+      .getOne();
+    if (!user || user.disabledAt) {
+      await verifySecret(password, await (this.decoy ??= hashSecret('decoy-password')));
+      throw new AuthenticationError(generalErrors.signInFailed);
+    }
+    if (user.lockedUntil && user.lockedUntil > now) throw this.locked(user.lockedUntil, now);
+    if (!(await verifySecret(password, user.passwordHash))) {
+      const [updated] = (await this.dataSource.query(
+        `UPDATE web_users
+            SET failed_login_count = failed_login_count + 1,
+                last_failed_login_at = $2,
+                locked_until = CASE WHEN failed_login_count + 1 >= $3 THEN $2::timestamptz + make_interval(mins => $4)
+                                    ELSE locked_until END,
+                updated_at = now()
+          WHERE id = $1
+        RETURNING locked_until`,
+        [user.id, now, this.policy.maxFailures, this.policy.lockoutMinutes],
+      )) as [{ locked_until: Date | null }[], number];
+      const lockedUntil = updated[0]?.locked_until;
+      if (lockedUntil && lockedUntil > now) throw this.locked(lockedUntil, now);
+      throw new AuthenticationError(generalErrors.signInFailed);
+    }
+    await this.dataSource.query(
+      `UPDATE web_users SET failed_login_count = 0, locked_until = NULL, last_login_at = $2,
+              password_hash = COALESCE($3, password_hash), updated_at = now()
+        WHERE id = $1`,
+      [user.id, now, needsRehash(user.passwordHash) ? await hashSecret(password) : null],
+    );
+    return principal(user);
+  }
+
+  private locked(until: Date, now: Date): AuthenticationError {
+    const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+    return new AuthenticationError(generalErrors.accountLocked, { params: { minutes } });
+  }
+}
