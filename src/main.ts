@@ -14,6 +14,7 @@ import {
   ContribuyenteDirectory,
   DEMO,
   FielEnrollment,
+  FielRoster,
   ensureDemoTenant,
 } from './services/accounts';
 import { AuditTrail } from './services/audit';
@@ -272,6 +273,8 @@ export async function startApplication(
     const apiUsers = new ApiUserService(database.dataSource, box);
     const links = new DownloadLinkService(database.dataSource, objectStore, config.linkTtlSeconds);
     const contribuyentes = new ContribuyenteDirectory(database.dataSource);
+    const fielVault = new FielVault(database.dataSource, box);
+    const fielEnrollment = new FielEnrollment(fielVault);
     const soapRouter = await createSoapRouter({
       wsdlPath: path.join(projectRoot(), 'wsdl', 'DescargaMasiva.wsdl'),
       handlers: createDescargaMasivaHandlers({
@@ -296,7 +299,7 @@ export async function startApplication(
           logger,
           apiUsers,
           contribuyentes,
-          fielEnrollment: new FielEnrollment(new FielVault(database.dataSource, box)),
+          fielEnrollment,
           registration,
           queries,
           links,
@@ -338,6 +341,10 @@ export async function startApplication(
           registration,
           queries,
           links,
+          fielRoster: new FielRoster(database.dataSource),
+          fielEnrollment,
+          fielVault,
+          apiUsers,
         },
         { secureCookies: config.web.secureCookies, showDemoHint: config.sat.mode === 'simulator' },
       ),

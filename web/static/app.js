@@ -52,6 +52,12 @@
     window.setTimeout(tick, POLL_MS);
   }
 
+  // Destructive forms ask first (no inline handlers: the content security policy forbids them).
+  document.addEventListener('submit', function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute('data-confirm');
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('[data-progreso]').forEach(watch);
   });

@@ -96,9 +96,10 @@ export class ApiUserService {
     return this.dataSource.getRepository(ApiUser).find({ where: { tenantId }, order: { username: 'ASC' } });
   }
 
-  async revoke(username: string): Promise<void> {
+  /** With `tenantId`, only that tenant's user: another tenant's answers exactly like a missing one. */
+  async revoke(username: string, tenantId?: string): Promise<void> {
     const user = await findActiveApiUserByUsername(this.dataSource.manager, username);
-    if (!user)
+    if (!user || (tenantId !== undefined && user.tenantId !== tenantId))
       throw new NotFoundError(generalErrors.notFound, { params: { entity: 'API user', id: username } });
     await this.dataSource.getRepository(ApiUser).update({ id: user.id }, { revokedAt: new Date() });
   }

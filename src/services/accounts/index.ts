@@ -8,3 +8,10 @@ export {
 export { DEMO, ensureDemoTenant, satSerialNumber, type DemoFielFiles } from './demo-tenant';
 export { ContribuyenteDirectory, type ContribuyenteSummary } from './contribuyentes';
 export { FielEnrollment, type EnrolledFiel } from './fiel-enrollment';
+export {
+  FielRoster,
+  fielExpiry,
+  FIEL_EXPIRY_WARNING_DAYS,
+  type FielStatus,
+  type FielSummary,
+} from './fiel-roster';

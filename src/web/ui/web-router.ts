@@ -9,6 +9,7 @@ import { parseCookies, serializeCookie } from './cookies';
 import { isLang, translator } from './i18n';
 import { errorPage } from './pages/error-page';
 import { signInPage } from './pages/sign-in-page';
+import { createAdminRoutes, type AdminRouteServices } from './routes/admin-routes';
 import { createSolicitudesRoutes, type SolicitudesRouteServices } from './routes/solicitudes-routes';
 import {
   LANG_COOKIE,
@@ -23,7 +24,7 @@ import {
   webLocals,
 } from './web-kit';
 
-export interface WebServices extends SolicitudesRouteServices {
+export interface WebServices extends SolicitudesRouteServices, AdminRouteServices {
   readonly logger: Logger;
   readonly users: WebUserService;
   readonly sessions: SessionStore;
@@ -189,6 +190,7 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
 
   router.get('/', (_request, response) => response.redirect(303, '/solicitudes'));
   router.use(createSolicitudesRoutes(services));
+  router.use(createAdminRoutes(services));
 
   router.use((request, response) => {
     const context = pageContext(request, response);

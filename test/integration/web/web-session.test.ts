@@ -5,57 +5,7 @@ import { createLogger } from '../../../src/logging';
 import { startApplication, type RunningApplication } from '../../../src/main';
 import { WebUserService } from '../../../src/services/web-access';
 import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
-
-/** A tiny browser: keeps cookies, never follows redirects, reads the CSRF token of the last form. */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  constructor(private readonly base: string) {}
-
-  async get(path: string, accept = 'text/html'): Promise<Response> {
-    return this.request(path, { method: 'GET', headers: { Accept: accept } });
-  }
-
-  async post(path: string, fields: Record<string, string>): Promise<Response> {
-    return this.request(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' },
-      body: new URLSearchParams(fields).toString(),
-    });
-  }
-
-  async csrfOf(path: string): Promise<string> {
-    const page = await (await this.get(path)).text();
-    return /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-  }
-
-  async signIn(login: string, password: string): Promise<Response> {
-    const csrf = await this.csrfOf('/entrar');
-    return this.post('/entrar', { _csrf: csrf, login, password, siguiente: '/solicitudes' });
-  }
-
-  cookie(name: string): string | undefined {
-    return this.cookies.get(name);
-  }
-
-  private async request(path: string, init: RequestInit): Promise<Response> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(`${this.base}${path}`, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { Cookie: cookie } : {}) },
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const index = pair.indexOf('=');
-      const name = pair.slice(0, index);
-      const value = pair.slice(index + 1);
-      if (/Max-Age=0/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-}
+import { Browser } from '../../helpers/web-browser';
 
 describe('web interface: sessions, CSRF, lock-out and tenant isolation', () => {
   let database: EmptyDatabase;
