@@ -98,6 +98,8 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
     next();
   });
 
+  router.get('/favicon.ico', (_request, response) => response.redirect(301, '/static/favicon.svg'));
+
   router.get('/idioma/:lang', (request, response) => {
     const lang = isLang(request.params.lang) ? request.params.lang : 'es';
     response.setHeader('Set-Cookie', cookie(LANG_COOKIE, lang, 365 * 86_400));
@@ -110,7 +112,9 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
     state: { error?: string; login?: string; next: string },
     status = 200,
   ): void {
-    const token = randomBytes(24).toString('base64url');
+    // Reuse the browser's token: a second tab (or a stray request) must not invalidate the first form.
+    const current = parseCookies(request.headers.cookie).get(SIGN_IN_CSRF_COOKIE);
+    const token = current && /^[\w-]{32}$/.test(current) ? current : randomBytes(24).toString('base64url');
     response.append('Set-Cookie', cookie(SIGN_IN_CSRF_COOKIE, token));
     webLocals(response).csrfToken = token;
     sendPage(
