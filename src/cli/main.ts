@@ -1,15 +1,10 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { AppError, ConfigError } from '../errors';
+import { CliExit } from './cli-exit';
 import { registerCommands } from './commands';
 
-/** Thrown by a command to end the process with a given exit code after printing its own message. */
-export class CliExit extends Error {
-  constructor(readonly exitCode: number) {
-    super(`exit ${exitCode}`);
-    this.name = 'CliExit';
-  }
-}
+export { CliExit } from './cli-exit';
 
 export function buildProgram(): Command {
   const program = new Command('descarga-masiva')

@@ -30,7 +30,15 @@
               if (badge && badge.getAttribute('data-estado') !== state.estado) {
                 badge.setAttribute('data-estado', state.estado);
                 badge.textContent = state.etiqueta;
-                badge.className = 'badge ' + (state.final ? (state.estado === 'Completada' ? 'ok' : state.estado === 'SinDatos' ? 'neutral' : 'bad') : 'busy');
+                badge.className =
+                  'badge ' +
+                  (state.final
+                    ? state.estado === 'Completada'
+                      ? 'ok'
+                      : state.estado === 'SinDatos'
+                        ? 'neutral'
+                        : 'bad'
+                    : 'busy');
                 if (state.final) changedToFinal = true;
               }
               var paquetes = node.classList.contains('paquetes') ? node : node.querySelector('.paquetes');

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { registerCheckConfigCommand } from './check-config';
+import { registerExportCommand } from './export';
+import { registerFielCommand } from './fiel';
 import { registerMigrateCommand } from './migrate';
 import { registerRotateMasterKeyCommand } from './rotate-master-key';
 import { registerSatSimulatorCommand } from './sat-simulator';
@@ -14,6 +16,8 @@ export function registerCommands(program: Command): void {
   registerRotateMasterKeyCommand(program);
   registerTenantCommand(program);
   registerUserCommand(program);
+  registerFielCommand(program);
+  registerExportCommand(program);
   registerSatSimulatorCommand(program);
   registerWorkerCommand(program);
 }

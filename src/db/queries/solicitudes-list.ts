@@ -14,20 +14,21 @@ import {
 
 /**
  * What clients may filter and sort solicitudes by, with our SOAP names. `Periodo` takes `overlaps`
- * (two instants, half-open) and uses the GiST index on the period.
+ * (two instants, half-open) and uses the GiST index on the period. `notNull` columns sort without
+ * NULLS LAST, so the (tenant, [rfc | estado,] created_at DESC) indexes serve the default order.
  */
 export const SOLICITUD_FIELDS: FieldCatalogue = {
   IdSolicitud: { sql: 's.id', type: 'uuid' },
-  Rfc: { sql: 's.rfc', type: 'text', sortable: true },
-  Estado: { sql: 's.estado', type: 'text', sortable: true },
-  Contexto: { sql: 's.contexto', type: 'text', sortable: true },
-  TipoSolicitud: { sql: 's.tipo_solicitud', type: 'text', sortable: true },
-  TipoDocumento: { sql: 's.tipo_documento', type: 'text', sortable: true },
+  Rfc: { sql: 's.rfc', type: 'text', sortable: true, notNull: true },
+  Estado: { sql: 's.estado', type: 'text', sortable: true, notNull: true },
+  Contexto: { sql: 's.contexto', type: 'text', sortable: true, notNull: true },
+  TipoSolicitud: { sql: 's.tipo_solicitud', type: 'text', sortable: true, notNull: true },
+  TipoDocumento: { sql: 's.tipo_documento', type: 'text', sortable: true, notNull: true },
   ReferenciaCliente: { sql: 's.referencia_cliente', type: 'text', sortable: true },
-  FechaRegistro: { sql: 's.created_at', type: 'timestamptz', sortable: true },
+  FechaRegistro: { sql: 's.created_at', type: 'timestamptz', sortable: true, notNull: true },
   FechaInicial: { sql: 's.fecha_inicial', type: 'timestamptz', sortable: true },
   FechaFinal: { sql: 's.fecha_final', type: 'timestamptz', sortable: true },
-  FechaActualizacion: { sql: 's.updated_at', type: 'timestamptz', sortable: true },
+  FechaActualizacion: { sql: 's.updated_at', type: 'timestamptz', sortable: true, notNull: true },
   NumeroCFDIs: { sql: 's.numero_cfdis', type: 'integer', sortable: true },
   Periodo: { sql: 'tstzrange(s.fecha_inicial, s.fecha_final)', type: 'period' },
 };

@@ -44,4 +44,10 @@ export const fielErrors = defineErrors({
     es: 'La e.firma enviada es de {rfc}, no de {esperado}.',
     en: 'The e.firma sent belongs to {rfc}, not to {esperado}.',
   },
+  notEnrolled: {
+    code: 'DM-7008',
+    kind: 'not-found',
+    es: 'La cuenta no tiene una e.firma (FIEL) del RFC {rfc}; no se eliminó nada.',
+    en: 'The account has no e.firma (FIEL) for RFC {rfc}; nothing was removed.',
+  },
 });

@@ -118,4 +118,10 @@ export const solicitudesErrors = defineErrors({
     es: 'El XML del CFDI {uuid} no se pudo leer de su paquete ({detail}).',
     en: 'The XML of CFDI {uuid} could not be read from its package ({detail}).',
   },
+  cfdiExportTooLarge: {
+    code: 'DM-9020',
+    kind: 'validation',
+    es: 'La búsqueda tiene {total} CFDI y una exportación llega hasta {max}; acótela (por ejemplo, por fechas) y exporte por partes.',
+    en: 'The search has {total} CFDI and an export holds at most {max}; narrow it (by dates, for example) and export in parts.',
+  },
 });

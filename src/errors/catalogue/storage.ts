@@ -34,4 +34,16 @@ export const storageErrors = defineErrors({
     es: 'El enlace de descarga no es válido o ya expiró.',
     en: 'The download link is invalid or has expired.',
   },
+  exportCopyMismatch: {
+    code: 'DM-6006',
+    kind: 'storage',
+    es: 'La copia del paquete {idPaquete} no coincide con lo registrado ({detail}); se descartó.',
+    en: 'The copy of package {idPaquete} does not match what was recorded ({detail}); it was discarded.',
+  },
+  exportDestinationUnwritable: {
+    code: 'DM-6007',
+    kind: 'storage',
+    es: 'No se puede escribir en la carpeta de destino {destination}: {reason}',
+    en: 'Cannot write to the destination folder {destination}: {reason}',
+  },
 });

@@ -54,9 +54,10 @@ function pick(attributes: Attributes | undefined, ...names: string[]): string {
 /**
  * Reads the elements an index needs from one XML document, streaming, so memory stays at one
  * element whatever the document's size. The UUID is the TimbreFiscalDigital's inside Complemento,
- * never the first UUID attribute (CfdiRelacionado has one too).
+ * never the first UUID attribute (CfdiRelacionado has one too). Answers the header, or why the
+ * document has none.
  */
-async function headerOf(content: Readable): Promise<CfdiHeader | string> {
+export async function readCfdiHeader(content: Readable): Promise<CfdiHeader | string> {
   const parser = new SaxesParser({ xmlns: true });
   const seen: Record<string, Attributes> = {};
   const path: string[] = [];
@@ -137,7 +138,7 @@ export async function* readCfdiPackage(file: string, idPaquete = file): AsyncGen
       content.resume();
       continue;
     }
-    const header = await headerOf(content);
+    const header = await readCfdiHeader(content);
     if (typeof header === 'string') yield { kind: 'problem', entry, reason: header };
     else yield { kind: 'document', entry, document: header };
   }

@@ -12,8 +12,14 @@ export function fechaHora(date: Date | null | undefined, lang: Lang): string {
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   }).format(date);
+}
+
+/** Our periods are half-open; users wrote (and read) SAT's inclusive end, one second earlier. */
+export function periodo(start: Date | null | undefined, end: Date | null | undefined, lang: Lang): string {
+  if (!start) return '—';
+  return `${fechaHora(start, lang)} – ${fechaHora(end ? new Date(end.getTime() - 1000) : end, lang)}`;
 }
 
 export function fecha(date: Date | null | undefined, lang: Lang): string {

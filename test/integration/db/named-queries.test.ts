@@ -1,4 +1,6 @@
+import type { EntityManager } from 'typeorm';
 import {
+  type FilterCondition,
   findActiveApiUserByRequestor,
   findActiveApiUserByUsername,
   findPaquete,
@@ -99,6 +101,45 @@ describe('named queries', () => {
     expect(overlapping.rows.map((row) => row.numeroCfdis).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([
       2, 8,
     ]);
+  });
+
+  it('reads the default newest-first order from an index instead of sorting every matching row', async () => {
+    // The statements listSolicitudes sends, captured, then planned with sorting priced out: a Sort node
+    // left in the plan means no index can give the order (as with `created_at DESC NULLS LAST`).
+    const sent: { sql: string; parameters: unknown[] }[] = [];
+    const capturing = {
+      query: async (sql: string, parameters: unknown[]) => {
+        sent.push({ sql, parameters });
+        return sql.includes('count(*)') ? [{ total: 0 }] : [];
+      },
+    } as unknown as EntityManager;
+    const filterSets: FilterCondition[][] = [
+      [],
+      [{ field: 'Rfc', operator: '=', value: 'EKU9003173C9' }],
+      [{ field: 'Estado', operator: 'in', value: ['Completada', 'Registrada'] }],
+    ];
+    for (const filters of filterSets) {
+      await listSolicitudes(capturing, tenantA, { filters, page: { page: 2, pageSize: 5 } });
+    }
+    const pages = sent.filter((statement) => statement.sql.includes('ORDER BY'));
+    expect(pages).toHaveLength(filterSets.length);
+    const runner = db.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      await runner.query('SET LOCAL enable_sort = off');
+      await runner.query('SET LOCAL enable_seqscan = off');
+      for (const page of pages) {
+        const plan = (await runner.query(`EXPLAIN ${page.sql}`, page.parameters)) as {
+          'QUERY PLAN': string;
+        }[];
+        const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+        expect(text).toMatch(/Index (Only )?Scan using solicitudes_tenant_/);
+        expect(text).not.toMatch(/Sort/);
+      }
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
   });
 
   it('answers a bad field as a validation error, never as SQL', async () => {

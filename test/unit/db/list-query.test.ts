@@ -106,6 +106,27 @@ describe('compileOrder and pageWindow', () => {
     );
   });
 
+  it('leaves NULLS LAST out for NOT NULL fields, so an index in DESC order can serve the sort', () => {
+    const notNull: FieldCatalogue = {
+      ...fields,
+      FechaRegistro: { sql: 's.created_at', type: 'timestamptz', sortable: true, notNull: true },
+    };
+    expect(compileOrder(notNull, [{ field: 'FechaRegistro', direction: 'DESC' }], [], 's.id')).toBe(
+      's.created_at DESC, s.id',
+    );
+    expect(
+      compileOrder(
+        notNull,
+        [
+          { field: 'NumeroCFDIs', direction: 'DESC' },
+          { field: 'FechaRegistro', direction: 'ASC' },
+        ],
+        [],
+        's.id',
+      ),
+    ).toBe('s.numero_cfdis DESC NULLS LAST, s.created_at ASC, s.id');
+  });
+
   it('validates page and size', () => {
     expect(pageWindow({ page: 3, pageSize: 50 })).toEqual({ limit: 50, offset: 100 });
     expect(fieldOf(() => pageWindow({ page: 0, pageSize: 50 }))).toBe('Pagina');

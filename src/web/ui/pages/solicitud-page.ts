@@ -1,6 +1,6 @@
 import type { SolicitudDetail } from '../../../services/solicitudes';
 import { ESTADOS_FINALES, type EstadoSolicitud } from '../../../services/solicitudes';
-import { bytes, fechaHora } from '../format';
+import { bytes, fechaHora, periodo } from '../format';
 import { html, type SafeHtml } from '../html';
 import { layout } from '../layout';
 import type { PageContext } from '../page-context';
@@ -39,9 +39,7 @@ export function solicitudPage(context: PageContext, detail: SolicitudDetail): Sa
         <dt>${t('field.rfc')}</dt>
         <dd>${s.rfc}</dd>
         <dt>${t('field.periodo')}</dt>
-        <dd>
-          ${s.fechaInicial ? `${fechaHora(s.fechaInicial, lang)} – ${fechaHora(s.fechaFinal, lang)}` : '—'}
-        </dd>
+        <dd>${periodo(s.fechaInicial, s.fechaFinal, lang)}</dd>
         <dt>${t('field.contexto')}</dt>
         <dd>${s.contexto}</dd>
         <dt>${t('field.tipoSolicitud')}</dt>
@@ -128,9 +126,7 @@ export function solicitudPage(context: PageContext, detail: SolicitudDetail): Sa
             (r) =>
               html`<tr>
                 <td><code>${r.idSolicitudSat ?? '—'}</code></td>
-                <td>
-                  ${r.periodoInicio ? `${fechaHora(r.periodoInicio, lang)} – ${fechaHora(r.periodoFin, lang)}` : '—'}
-                </td>
+                <td>${periodo(r.periodoInicio, r.periodoFin, lang)}</td>
                 <td>${r.estado}</td>
                 <td>${r.codEstatus ?? ''} ${r.mensaje ?? ''}</td>
                 <td class="num">${r.numeroCfdis ?? '—'}</td>

@@ -1,5 +1,5 @@
 import { ESTADOS_SOLICITUD, type SolicitudDetail } from '../../../services/solicitudes';
-import { fechaHora } from '../format';
+import { fechaHora, periodo as formatPeriodo } from '../format';
 import { html, type SafeHtml } from '../html';
 import { layout } from '../layout';
 import type { PageContext } from '../page-context';
@@ -40,7 +40,7 @@ function sortLink(query: URLSearchParams, campo: string, label: string): SafeHtm
 
 function periodo(context: PageContext, row: Solicitud): string {
   if (!row.fechaInicial) return String(row.filtros.uuid ?? '—');
-  return `${fechaHora(row.fechaInicial, context.lang)} – ${fechaHora(row.fechaFinal, context.lang)}`;
+  return formatPeriodo(row.fechaInicial, row.fechaFinal, context.lang);
 }
 
 export function solicitudesPage(context: PageContext, view: SolicitudesView): SafeHtml {
