@@ -15,6 +15,7 @@ import {
   requestorHint,
   requestorLookupKey,
   verifySecret,
+  VerifiedSecretCache,
   type SecretBox,
 } from '../secrets';
 
@@ -61,6 +62,7 @@ export class ApiUserService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
+    private readonly verifiedSecrets = new VerifiedSecretCache(),
   ) {}
 
   async create(
@@ -110,7 +112,9 @@ export class ApiUserService {
     if (!user) throw unauthenticated();
     const valid =
       credentials.scheme === 'password'
-        ? await verifySecret(credentials.password, user.secretHash)
+        ? await this.verifiedSecrets.verify(credentials.password, user.secretHash, () =>
+            verifySecret(credentials.password, user.secretHash),
+          )
         : this.digestMatches(user, credentials);
     if (!valid) throw unauthenticated();
     return { tenantId: user.tenantId, userId: user.id, username: user.username };

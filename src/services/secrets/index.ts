@@ -33,3 +33,4 @@ export {
 } from './secret-hash';
 export { SEALED_COLUMNS, rotateMasterKey, type RotationResult } from './rotation';
 export { FielVault, type FielToStore, type StoredFiel } from './fiel-vault';
+export { VerifiedSecretCache } from './verified-secret-cache';
