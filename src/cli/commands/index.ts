@@ -7,6 +7,7 @@ import { registerRotateMasterKeyCommand } from './rotate-master-key';
 import { registerSatSimulatorCommand } from './sat-simulator';
 import { registerTenantCommand } from './tenant';
 import { registerUserCommand } from './user';
+import { registerWebUserCommand } from './web-user';
 import { registerWorkerCommand } from './worker';
 
 /** Every operator command, in the order `--help` lists them. */
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerRotateMasterKeyCommand(program);
   registerTenantCommand(program);
   registerUserCommand(program);
+  registerWebUserCommand(program);
   registerFielCommand(program);
   registerExportCommand(program);
   registerSatSimulatorCommand(program);

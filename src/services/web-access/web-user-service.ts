@@ -87,6 +87,19 @@ export class WebUserService {
     return principal(saved);
   }
 
+  async list(
+    tenantId: string,
+  ): Promise<(WebPrincipal & { lockedUntil: Date | null; lastLoginAt: Date | null })[]> {
+    const users = await this.dataSource
+      .getRepository(WebUser)
+      .find({ where: { tenantId }, order: { email: 'ASC' } });
+    return users.map((user) => ({
+      ...principal(user),
+      lockedUntil: user.lockedUntil,
+      lastLoginAt: user.lastLoginAt,
+    }));
+  }
+
   async findByLogin(login: string): Promise<WebPrincipal | undefined> {
     const user = await this.dataSource
       .getRepository(WebUser)
