@@ -18,7 +18,7 @@ import {
   ensureDemoTenant,
 } from './services/accounts';
 import { AuditTrail } from './services/audit';
-import { CfdiService } from './services/cfdi';
+import { CfdiExports, CfdiService, CfdiTotals } from './services/cfdi';
 import { DownloadLinkService, RegistrationService, SolicitudQueryService } from './services/solicitudes';
 import { DESCARGA_MASIVA_FAULT_DETAIL, RateLimiter, createSoapRouter, type SoapCallOutcome } from './soap';
 import { createDescargaMasivaHandlers } from './soap/descarga-masiva';
@@ -77,6 +77,10 @@ function satCallObserver(metrics: Metrics): TransportObserver {
 function listen(app: express.Express, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    // Idle keep-alive sockets outlive a load balancer's 60 s idle timeout and an ERP's pause between
+    // calls: closing first (node's 5 s default) makes clients reuse a socket the server is closing.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });
@@ -345,6 +349,9 @@ export async function startApplication(
           fielEnrollment,
           fielVault,
           apiUsers,
+          cfdi: new CfdiService(database.dataSource, objectStore, config.linkTtlSeconds),
+          cfdiTotals: new CfdiTotals(database.dataSource),
+          cfdiExports: new CfdiExports(database.dataSource, objectStore),
         },
         { secureCookies: config.web.secureCookies, showDemoHint: config.sat.mode === 'simulator' },
       ),

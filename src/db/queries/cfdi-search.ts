@@ -36,6 +36,14 @@ export const CFDI_FIELDS: FieldCatalogue = {
   RfcPac: { sql: 'm.rfc_pac', type: 'text' },
   TieneXml: { sql: '(d.uuid IS NOT NULL)', type: 'boolean', sortable: true },
   TieneMetadata: { sql: '(m.uuid IS NOT NULL)', type: 'boolean' },
+  /**
+   * Issuer and receiver names together, for one `like` that matches either: joined by a line break,
+   * which no name from SAT contains, so a pattern without one cannot match across the two.
+   */
+  Nombre: {
+    sql: `(coalesce(m.nombre_emisor, d.nombre_emisor, '') || chr(10) || coalesce(m.nombre_receptor, d.nombre_receptor, ''))`,
+    type: 'text',
+  },
 };
 
 /** One row of a CFDI search: metadata fields when known, XML location when held. */
@@ -71,10 +79,12 @@ export interface CfdiSearchQuery {
 
 const DEFAULT_ORDER: readonly SortKey[] = [{ field: 'FechaEmision', direction: 'DESC' }];
 
-const SOURCE = `(SELECT * FROM cfdi_metadata WHERE tenant_id = $1) m
+/** The tenant's metadata and XML headers side by side; `$1` is the tenant id. */
+export const CFDI_SOURCE = `(SELECT * FROM cfdi_metadata WHERE tenant_id = $1) m
   FULL JOIN (SELECT * FROM cfdi_documents WHERE tenant_id = $1) d ON d.rfc = m.rfc AND d.uuid = m.uuid`;
 
-const COLUMNS = `coalesce(m.rfc, d.rfc) AS "rfc", coalesce(m.uuid, d.uuid)::text AS "uuid",
+/** The columns of a CfdiSearchRow, read from whichever side (metadata or XML) has each. */
+export const CFDI_COLUMNS = `coalesce(m.rfc, d.rfc) AS "rfc", coalesce(m.uuid, d.uuid)::text AS "uuid",
   coalesce(m.tipo_documento, d.tipo_documento) AS "tipoDocumento",
   coalesce(m.rfc_emisor, d.rfc_emisor) AS "rfcEmisor", coalesce(m.nombre_emisor, d.nombre_emisor) AS "nombreEmisor",
   coalesce(m.rfc_receptor, d.rfc_receptor) AS "rfcReceptor",
@@ -101,11 +111,11 @@ export async function searchCfdi(
     'coalesce(m.rfc, d.rfc), coalesce(m.uuid, d.uuid)',
   );
   const [counted] = await db.query<{ total: number }[]>(
-    `SELECT count(*)::int AS total FROM ${SOURCE} WHERE ${filter.where}`,
+    `SELECT count(*)::int AS total FROM ${CFDI_SOURCE} WHERE ${filter.where}`,
     filter.parameters,
   );
   const rows = await db.query<CfdiSearchRow[]>(
-    `SELECT ${COLUMNS} FROM ${SOURCE} WHERE ${filter.where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+    `SELECT ${CFDI_COLUMNS} FROM ${CFDI_SOURCE} WHERE ${filter.where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
     filter.parameters,
   );
   return toPage(rows, counted?.total ?? 0, query.page);

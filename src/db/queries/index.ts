@@ -37,3 +37,18 @@ export {
   findTenantBySlug,
   isUuid,
 } from './lookups';
+export {
+  type CfdiBatchQuery,
+  type CfdiBatchRow,
+  type CfdiCursor,
+  type CfdiEntryLocation,
+  MAX_CFDI_BATCH_SIZE,
+  countCfdi,
+  readCfdiBatch,
+} from './cfdi-batches';
+export {
+  type CfdiCounterpartTotal,
+  type CfdiMonthTotal,
+  totalCfdiByCounterpart,
+  totalCfdiByMonth,
+} from './cfdi-totals';

@@ -1,31 +1,10 @@
 import { Readable } from 'node:stream';
-import { crc32, createInflateRaw } from 'node:zlib';
 import type { DataSource } from 'typeorm';
-import { searchCfdi, type CfdiSearchRow, type FilterCondition, type Page } from '../../db';
-import {
-  ConflictError,
-  InternalError,
-  NotFoundError,
-  ValidationError,
-  generalErrors,
-  solicitudesErrors,
-} from '../../errors';
+import { Paquete, searchCfdi, type CfdiSearchRow, type Page } from '../../db';
+import { ConflictError, NotFoundError, solicitudesErrors } from '../../errors';
 import type { ObjectStore } from '../../storage';
-import { fromMexicoWallClock } from '../periods/mexico-time';
-
-/** ConsultarCfdi's Filtro and paging, as strings from the client. */
-export interface CfdiSearchCriteria {
-  readonly uuid?: string;
-  readonly rfcEmisor?: string;
-  readonly rfcReceptor?: string;
-  readonly fechaDesde?: string;
-  readonly fechaHasta?: string;
-  readonly efecto?: string;
-  readonly estatus?: string;
-  readonly orden?: { readonly campo: string; readonly direccion?: 'ASC' | 'DESC' };
-  readonly pagina?: number;
-  readonly tamanoPagina?: number;
-}
+import { CFDI_UUID, cfdiFilters, invalidField, type CfdiSearchCriteria } from './cfdi-criteria';
+import { readPackageEntry } from './package-entry';
 
 export interface RetrievedCfdi {
   readonly uuid: string;
@@ -37,72 +16,13 @@ export interface RetrievedCfdi {
   readonly expiresAt?: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const EFECTOS = ['I', 'E', 'T', 'N', 'P'];
-const ESTATUS = ['Vigente', 'Cancelado'];
-/** No CFDI comes near this; the same bound the indexer uses. */
-const MAX_XML_BYTES = 50 * 1024 * 1024;
-const LOCAL_HEADER = 0x04034b50;
-
-function invalid(field: string, reason: string): ValidationError {
-  return new ValidationError(generalErrors.fieldInvalid, { params: { field, reason } });
-}
-
-function wallClock(field: string, value: string): Date {
-  try {
-    return fromMexicoWallClock(value);
-  } catch {
-    throw new ValidationError(solicitudesErrors.dateInvalid, { params: { field, value } });
-  }
-}
-
-async function readAll(stream: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      stream.destroy();
-      throw new Error(`more than ${limit} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-function filtersOf(criteria: CfdiSearchCriteria): FilterCondition[] {
-  const filters: FilterCondition[] = [];
-  const uuid = criteria.uuid?.trim();
-  if (uuid) {
-    if (!UUID.test(uuid)) throw invalid('Uuid', 'must be a UUID');
-    filters.push({ field: 'Uuid', operator: '=', value: uuid.toLowerCase() });
-  }
-  for (const [field, value] of [
-    ['RfcEmisor', criteria.rfcEmisor],
-    ['RfcReceptor', criteria.rfcReceptor],
-  ] as const) {
-    if (value?.trim()) filters.push({ field, operator: '=', value: value.trim().toUpperCase() });
-  }
-  if (criteria.fechaDesde)
-    filters.push({
-      field: 'FechaEmision',
-      operator: '>=',
-      value: wallClock('FechaDesde', criteria.fechaDesde),
-    });
-  if (criteria.fechaHasta) {
-    // FechaHasta is inclusive to the second, like SAT's FechaFinal.
-    const until = new Date(wallClock('FechaHasta', criteria.fechaHasta).getTime() + 1000);
-    filters.push({ field: 'FechaEmision', operator: '<', value: until });
-  }
-  if (criteria.efecto?.trim()) {
-    if (!EFECTOS.includes(criteria.efecto.trim())) throw invalid('Efecto', `one of ${EFECTOS.join(', ')}`);
-    filters.push({ field: 'Efecto', operator: '=', value: criteria.efecto.trim() });
-  }
-  if (criteria.estatus?.trim()) {
-    if (!ESTATUS.includes(criteria.estatus.trim())) throw invalid('Estatus', `one of ${ESTATUS.join(', ')}`);
-    filters.push({ field: 'Estatus', operator: '=', value: criteria.estatus.trim() });
-  }
-  return filters;
+/** What the index knows of one UUID: a row per RFC of the tenant that downloaded it. */
+export interface CfdiDocument {
+  readonly uuid: string;
+  /** The row holding the XML first, when one does. */
+  readonly rows: readonly CfdiSearchRow[];
+  /** The stored package the XML is read from, when held. */
+  readonly paquete?: { readonly idPaquete: string; readonly solicitudId: string };
 }
 
 /**
@@ -119,12 +39,34 @@ export class CfdiService {
 
   async search(tenantId: string, criteria: CfdiSearchCriteria): Promise<Page<CfdiSearchRow>> {
     return searchCfdi(this.dataSource, tenantId, {
-      filters: filtersOf(criteria),
+      filters: cfdiFilters(criteria),
       ...(criteria.orden
         ? { order: [{ field: criteria.orden.campo, direction: criteria.orden.direccion ?? 'ASC' }] }
         : {}),
       page: { page: criteria.pagina ?? 1, pageSize: criteria.tamanoPagina ?? 50 },
     });
+  }
+
+  /**
+   * One UUID of this tenant as the index knows it. A malformed UUID and another tenant's answer
+   * exactly like a missing one (not found).
+   */
+  async document(tenantId: string, uuid: string): Promise<CfdiDocument> {
+    const wanted = uuid.trim().toLowerCase();
+    const missing = new NotFoundError(solicitudesErrors.cfdiNotFound, { params: { uuid: wanted } });
+    if (!CFDI_UUID.test(wanted)) throw missing;
+    const { rows } = await this.search(tenantId, { uuid: wanted, tamanoPagina: 20 });
+    if (rows.length === 0) throw missing;
+    const ordered = [...rows].sort((a, b) => Number(b.paqueteId !== null) - Number(a.paqueteId !== null));
+    const paqueteId = ordered[0]?.paqueteId;
+    const paquete = paqueteId
+      ? await this.dataSource.getRepository(Paquete).findOneBy({ id: paqueteId, tenantId })
+      : null;
+    return {
+      uuid: wanted,
+      rows: ordered,
+      ...(paquete ? { paquete: { idPaquete: paquete.idPaquete, solicitudId: paquete.solicitudId } } : {}),
+    };
   }
 
   async retrieve(
@@ -133,7 +75,7 @@ export class CfdiService {
     formato: 'Base64' | 'Link' = 'Base64',
   ): Promise<RetrievedCfdi> {
     const wanted = uuid.trim().toLowerCase();
-    if (!UUID.test(wanted)) throw invalid('Uuid', 'must be a UUID');
+    if (!CFDI_UUID.test(wanted)) throw invalidField('Uuid', 'must be a UUID');
     const [held] = await this.dataSource.query<
       {
         objectKey: string | null;
@@ -162,7 +104,8 @@ export class CfdiService {
       throw new NotFoundError(solicitudesErrors.cfdiNotFound, { params: { uuid: wanted } });
     }
     const fileName = `${wanted}.xml`;
-    const xml = await this.readEntry(wanted, held.objectKey, {
+    const xml = await readPackageEntry(this.store, wanted, {
+      objectKey: held.objectKey,
       offset: Number(held.entryOffset),
       compressedSize: Number(held.compressedSize),
       size: Number(held.size),
@@ -176,39 +119,5 @@ export class CfdiService {
       await this.store.put(key, Readable.from([xml]), { contentType: 'application/xml' });
     const link = await this.store.link(key, { ttlSeconds: this.defaultLinkTtlSeconds, fileName });
     return { uuid: wanted, fileName, url: link.url, expiresAt: link.expiresAt };
-  }
-
-  private async readEntry(
-    uuid: string,
-    objectKey: string,
-    entry: { offset: number; compressedSize: number; size: number; method: number; crc32: number },
-  ): Promise<Buffer> {
-    const unreadable = (detail: string, cause?: unknown): InternalError =>
-      new InternalError(solicitudesErrors.cfdiEntryUnreadable, { params: { uuid, detail }, cause });
-    if (entry.size > MAX_XML_BYTES) throw unreadable(`${entry.size} bytes`);
-    if (entry.method !== 0 && entry.method !== 8) throw unreadable(`compression method ${entry.method}`);
-    const header = await readAll(
-      await this.store.get(objectKey, { start: entry.offset, end: entry.offset + 29 }),
-      30,
-    );
-    if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_HEADER)
-      throw unreadable('no ZIP entry at its offset');
-    const dataStart = entry.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-    let xml: Buffer;
-    try {
-      const compressed =
-        entry.compressedSize === 0
-          ? Readable.from([])
-          : await this.store.get(objectKey, { start: dataStart, end: dataStart + entry.compressedSize - 1 });
-      xml = await readAll(
-        entry.method === 8 ? compressed.pipe(createInflateRaw()) : compressed,
-        MAX_XML_BYTES,
-      );
-    } catch (error) {
-      throw unreadable(error instanceof Error ? error.message : String(error), error);
-    }
-    if (xml.length !== entry.size || crc32(xml) >>> 0 !== entry.crc32 >>> 0)
-      throw unreadable('size or CRC-32 does not match the index');
-    return xml;
   }
 }

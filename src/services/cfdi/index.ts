@@ -1,1 +1,11 @@
-export { CfdiService, type CfdiSearchCriteria, type RetrievedCfdi } from './cfdi-service';
+export type { CfdiSearchRow } from '../../db';
+export { CfdiService, type CfdiDocument, type RetrievedCfdi } from './cfdi-service';
+export { EFECTOS, ESTATUS, type CfdiSearchCriteria } from './cfdi-criteria';
+export { CfdiTotals, type CfdiCounterpartTotal, type CfdiMonthTotal } from './cfdi-totals';
+export {
+  CfdiExports,
+  DEFAULT_EXPORT_MAX_ROWS,
+  type CfdiExport,
+  type CfdiExportFormat,
+  type CfdiExportOptions,
+} from './cfdi-exports';

@@ -1,15 +1,16 @@
 import { adminMessages } from './messages/admin';
+import { cfdiMessages } from './messages/cfdi';
 import { coreMessages } from './messages/core';
 
 export type Lang = 'es' | 'en';
 export const LANGS: readonly Lang[] = ['es', 'en'];
 
 /** Spanish first: the domain speaks it, and so do our users. Each section keeps its own messages. */
-const es = { ...coreMessages.es, ...adminMessages.es };
+const es = { ...coreMessages.es, ...adminMessages.es, ...cfdiMessages.es };
 
 export type MessageKey = keyof typeof es;
 
-const en: Record<MessageKey, string> = { ...coreMessages.en, ...adminMessages.en };
+const en: Record<MessageKey, string> = { ...coreMessages.en, ...adminMessages.en, ...cfdiMessages.en };
 
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { es, en };
 

@@ -10,6 +10,7 @@ import { isLang, translator } from './i18n';
 import { errorPage } from './pages/error-page';
 import { signInPage } from './pages/sign-in-page';
 import { createAdminRoutes, type AdminRouteServices } from './routes/admin-routes';
+import { createCfdiRoutes, type CfdiRouteServices } from './routes/cfdi-routes';
 import { createSolicitudesRoutes, type SolicitudesRouteServices } from './routes/solicitudes-routes';
 import {
   LANG_COOKIE,
@@ -24,7 +25,7 @@ import {
   webLocals,
 } from './web-kit';
 
-export interface WebServices extends SolicitudesRouteServices, AdminRouteServices {
+export interface WebServices extends SolicitudesRouteServices, AdminRouteServices, CfdiRouteServices {
   readonly logger: Logger;
   readonly users: WebUserService;
   readonly sessions: SessionStore;
@@ -195,6 +196,7 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
   router.get('/', (_request, response) => response.redirect(303, '/solicitudes'));
   router.use(createSolicitudesRoutes(services));
   router.use(createAdminRoutes(services));
+  router.use(createCfdiRoutes(services));
 
   router.use((request, response) => {
     const context = pageContext(request, response);

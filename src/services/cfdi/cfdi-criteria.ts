@@ -1,0 +1,90 @@
+import type { FilterCondition } from '../../db';
+import { ValidationError, generalErrors, solicitudesErrors } from '../../errors';
+import { fromMexicoWallClock } from '../periods/mexico-time';
+
+/** ConsultarCfdi's Filtro and paging (and the web explorer's), as strings from the client. */
+export interface CfdiSearchCriteria {
+  readonly uuid?: string;
+  readonly rfcEmisor?: string;
+  readonly rfcReceptor?: string;
+  /** Part of the issuer's or the receiver's name, any case. */
+  readonly nombre?: string;
+  readonly fechaDesde?: string;
+  readonly fechaHasta?: string;
+  readonly efecto?: string;
+  readonly estatus?: string;
+  readonly orden?: { readonly campo: string; readonly direccion?: 'ASC' | 'DESC' };
+  readonly pagina?: number;
+  readonly tamanoPagina?: number;
+}
+
+export const CFDI_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const EFECTOS = ['I', 'E', 'T', 'N', 'P'] as const;
+export const ESTATUS = ['Vigente', 'Cancelado'] as const;
+const MAX_NAME_LENGTH = 200;
+
+export function invalidField(field: string, reason: string): ValidationError {
+  return new ValidationError(generalErrors.fieldInvalid, { params: { field, reason } });
+}
+
+function wallClock(field: string, value: string): Date {
+  try {
+    return fromMexicoWallClock(value);
+  } catch {
+    throw new ValidationError(solicitudesErrors.dateInvalid, { params: { field, value } });
+  }
+}
+
+/** `like` pattern for "contains": the user's `%`, `_` and `\` match themselves. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/**
+ * The criteria as index filters, validated: every value goes to SQL as a parameter of a whitelisted
+ * field (see CFDI_FIELDS), never as text.
+ */
+export function cfdiFilters(criteria: CfdiSearchCriteria): FilterCondition[] {
+  const filters: FilterCondition[] = [];
+  const uuid = criteria.uuid?.trim();
+  if (uuid) {
+    if (!CFDI_UUID.test(uuid)) throw invalidField('Uuid', 'must be a UUID');
+    filters.push({ field: 'Uuid', operator: '=', value: uuid.toLowerCase() });
+  }
+  for (const [field, value] of [
+    ['RfcEmisor', criteria.rfcEmisor],
+    ['RfcReceptor', criteria.rfcReceptor],
+  ] as const) {
+    if (value?.trim()) filters.push({ field, operator: '=', value: value.trim().toUpperCase() });
+  }
+  const nombre = criteria.nombre?.trim();
+  if (nombre) {
+    if (nombre.length > MAX_NAME_LENGTH)
+      throw invalidField('Nombre', `at most ${MAX_NAME_LENGTH} characters`);
+    filters.push({ field: 'Nombre', operator: 'like', value: containing(nombre) });
+  }
+  if (criteria.fechaDesde)
+    filters.push({
+      field: 'FechaEmision',
+      operator: '>=',
+      value: wallClock('FechaDesde', criteria.fechaDesde),
+    });
+  if (criteria.fechaHasta) {
+    // FechaHasta is inclusive to the second, like SAT's FechaFinal.
+    const until = new Date(wallClock('FechaHasta', criteria.fechaHasta).getTime() + 1000);
+    filters.push({ field: 'FechaEmision', operator: '<', value: until });
+  }
+  const efecto = criteria.efecto?.trim();
+  if (efecto) {
+    if (!(EFECTOS as readonly string[]).includes(efecto))
+      throw invalidField('Efecto', `one of ${EFECTOS.join(', ')}`);
+    filters.push({ field: 'Efecto', operator: '=', value: efecto });
+  }
+  const estatus = criteria.estatus?.trim();
+  if (estatus) {
+    if (!(ESTATUS as readonly string[]).includes(estatus))
+      throw invalidField('Estatus', `one of ${ESTATUS.join(', ')}`);
+    filters.push({ field: 'Estatus', operator: '=', value: estatus });
+  }
+  return filters;
+}

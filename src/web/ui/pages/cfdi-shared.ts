@@ -1,0 +1,35 @@
+import type { CfdiSearchRow } from '../../../services/cfdi';
+import { html, type SafeHtml } from '../html';
+import { isMessageKey } from '../i18n';
+import type { PageContext } from '../page-context';
+import { amountText } from './cfdi-charts';
+
+/** Ingreso, Egreso…; a code this interface does not know is shown as SAT writes it. */
+export function efectoLabel(context: PageContext, efecto: string | null): string {
+  if (!efecto) return '—';
+  const key = `cfdi.efecto.${efecto}`;
+  return isMessageKey(key) ? context.t(key) : efecto;
+}
+
+export function estatusBadge(context: PageContext, estatus: string | null): SafeHtml | string {
+  if (!estatus) return '—';
+  const key = `cfdi.estatus.${estatus}`;
+  const tone = estatus === 'Vigente' ? 'ok' : estatus === 'Cancelado' ? 'bad' : 'neutral';
+  return html`<span class="badge ${tone}" data-estatus="${estatus}"
+    >${isMessageKey(key) ? context.t(key) : estatus}</span
+  >`;
+}
+
+/** An amount with its currency when the XML gave one other than pesos (metadata has none). */
+export function amountOf(context: PageContext, row: Pick<CfdiSearchRow, 'monto' | 'moneda'>): string {
+  if (row.monto === null) return '—';
+  const shown = amountText(row.monto, context.lang);
+  return row.moneda && row.moneda !== 'MXN' && row.moneda !== 'XXX' ? `${shown} ${row.moneda}` : shown;
+}
+
+/** The same search without paging, for links that carry it (exports, sort headers). */
+export function searchWithout(query: URLSearchParams, ...names: string[]): URLSearchParams {
+  const next = new URLSearchParams(query);
+  for (const name of names) next.delete(name);
+  return next;
+}

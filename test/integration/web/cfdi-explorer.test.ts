@@ -1,0 +1,692 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Client } from 'pg';
+import { SaxesParser } from 'saxes';
+import * as yauzl from 'yauzl';
+import { loadConfig } from '../../../src/config';
+import { createDataSource, Tenant } from '../../../src/db';
+import { createLogger } from '../../../src/logging';
+import { startApplication, type RunningApplication } from '../../../src/main';
+import { CfdiExports } from '../../../src/services/cfdi';
+import { WebUserService } from '../../../src/services/web-access';
+import { LocalDiskObjectStore } from '../../../src/storage';
+import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { Browser } from '../../helpers/web-browser';
+
+const RFC = 'EKU9003173C9';
+const FINAL = ['Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida'];
+const FORMULAS = ['=HYPERLINK("http://ejemplo.invalid","clic")', '+52 55 1234 5678', '-1+2', '@SUM(1,2)'];
+
+/** One document as the index holds it, merged here from both tables without the explorer's SQL. */
+interface Indexed {
+  rfc: string;
+  uuid: string;
+  rfcEmisor: string | null;
+  nombreEmisor: string | null;
+  rfcReceptor: string | null;
+  nombreReceptor: string | null;
+  fecha: Date | null;
+  monto: string | null;
+  efecto: string | null;
+  estatus: string | null;
+  held: boolean;
+  serie: string | null;
+  folio: string | null;
+  moneda: string | null;
+  objectKey: string | null;
+  entryName: string | null;
+}
+
+const mexicoDay = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/Mexico_City',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** `yyyy-mm-dd` of an instant on Mexico City's calendar. */
+function dayOf(date: Date | null): string {
+  return date ? mexicoDay.format(date) : '';
+}
+
+/** An exact decimal as millionths, so sums compare exactly. */
+function micros(text: string | null | undefined): bigint {
+  if (!text) return 0n;
+  const [whole = '0', fraction = ''] = text.split('.');
+  const negative = whole.startsWith('-');
+  const value = BigInt(whole.replace('-', '')) * 1_000_000n + BigInt(fraction.padEnd(6, '0').slice(0, 6));
+  return negative ? -value : value;
+}
+
+/** RFC 4180, the way a spreadsheet reads it. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text[index];
+    if (quoted) {
+      if (character === '"' && text[index + 1] === '"') {
+        cell += '"';
+        index += 1;
+      } else if (character === '"') quoted = false;
+      else cell += character;
+    } else if (character === '"') quoted = true;
+    else if (character === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (character === '\r' && text[index + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      index += 1;
+    } else cell += character;
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}
+
+async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
+  const zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true });
+  const files = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('error', reject);
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: yauzl.Entry) => {
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) return reject(error);
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('error', reject);
+        stream.on('end', () => {
+          files.set(entry.fileName, Buffer.concat(chunks));
+          zip.readEntry();
+        });
+      });
+    });
+    zip.readEntry();
+  });
+  return files;
+}
+
+/** The SAT package entry itself, read here with yauzl from the stored file. */
+async function entryOf(file: string, name: string): Promise<Buffer> {
+  const files = await unzip(readFileSync(file));
+  const found = files.get(name);
+  if (!found) throw new Error(`${name} not in ${file}`);
+  return found;
+}
+
+function totalOf(page: string): number {
+  return Number(/data-total="(\d+)"/.exec(page)?.[1] ?? -1);
+}
+
+function uuidsOf(page: string): string[] {
+  return [...page.matchAll(/<tr data-uuid="([0-9a-f-]{36})"/g)].map((match) => match[1] as string);
+}
+
+describe('web interface: the CFDI explorer', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'dm-cfdi-explorer-'));
+  let database: EmptyDatabase;
+  let application: RunningApplication;
+  let pg: Client;
+  let demoTenant: string;
+  let index: Indexed[];
+  const demo = (): Browser => browsers.demo as Browser;
+  const other = (): Browser => browsers.other as Browser;
+  const browsers: { demo?: Browser; other?: Browser } = {};
+
+  async function loadIndex(): Promise<Indexed[]> {
+    const { rows: metadata } = await pg.query<Record<string, string | Date | null>>(
+      `SELECT rfc, uuid::text AS uuid, rfc_emisor, nombre_emisor, rfc_receptor, nombre_receptor,
+              fecha_emision AS fecha, monto::text AS monto, efecto, estatus
+         FROM cfdi_metadata WHERE tenant_id = $1`,
+      [demoTenant],
+    );
+    const { rows: documents } = await pg.query<Record<string, string | Date | null>>(
+      `SELECT d.rfc, d.uuid::text AS uuid, d.rfc_emisor, d.nombre_emisor, d.rfc_receptor, d.nombre_receptor,
+              d.fecha, d.total::text AS monto, d.tipo_comprobante AS efecto, d.serie, d.folio, d.moneda,
+              p.object_key, d.entry_name
+         FROM cfdi_documents d JOIN paquetes p ON p.id = d.paquete_id WHERE d.tenant_id = $1`,
+      [demoTenant],
+    );
+    const merged = new Map<string, Indexed>();
+    const text = (value: string | Date | null | undefined): string | null =>
+      value === undefined || value === null ? null : String(value);
+    for (const row of [...documents, ...metadata]) {
+      const key = `${String(row.rfc)}|${String(row.uuid)}`;
+      const before = merged.get(key);
+      const isMetadata = !('entry_name' in row);
+      // Metadata wins where both sides know a value (as the index reads them).
+      const pick = <T>(mine: T | null, theirs: T | null | undefined): T | null =>
+        isMetadata ? (mine ?? theirs ?? null) : (theirs ?? mine ?? null);
+      merged.set(key, {
+        rfc: String(row.rfc),
+        uuid: String(row.uuid),
+        rfcEmisor: pick(text(row.rfc_emisor), before?.rfcEmisor),
+        nombreEmisor: pick(text(row.nombre_emisor), before?.nombreEmisor),
+        rfcReceptor: pick(text(row.rfc_receptor), before?.rfcReceptor),
+        nombreReceptor: pick(text(row.nombre_receptor), before?.nombreReceptor),
+        fecha: pick(row.fecha as Date | null, before?.fecha),
+        monto: pick(text(row.monto), before?.monto),
+        efecto: pick(text(row.efecto), before?.efecto),
+        estatus: isMetadata ? text(row.estatus) : (before?.estatus ?? null),
+        held: !isMetadata || (before?.held ?? false),
+        serie: isMetadata ? (before?.serie ?? null) : text(row.serie),
+        folio: isMetadata ? (before?.folio ?? null) : text(row.folio),
+        moneda: isMetadata ? (before?.moneda ?? null) : text(row.moneda),
+        objectKey: isMetadata ? (before?.objectKey ?? null) : text(row.object_key),
+        entryName: isMetadata ? (before?.entryName ?? null) : text(row.entry_name),
+      });
+    }
+    return [...merged.values()];
+  }
+
+  async function register(browser: Browser, fields: Record<string, string>): Promise<void> {
+    const csrf = await browser.csrfOf('/solicitudes/nueva');
+    const response = await browser.post('/solicitudes/nueva', { _csrf: csrf, rfc: RFC, ...fields });
+    expect(response.status).toBe(200);
+  }
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase('dm_cfdi_explorer');
+    application = await startApplication(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: database.url,
+        MASTER_KEY: Buffer.alloc(32, 21).toString('base64'),
+        SAT_MODE: 'simulator',
+        SIMULATOR_DELAY_SECONDS: '0',
+        VERIFY_INITIAL_DELAY_SECONDS: '1',
+        DATA_DIR: dataDir,
+      }),
+      createLogger({ stream: new PassThrough() }),
+      { announce: () => undefined },
+    );
+    pg = new Client({ connectionString: database.url });
+    await pg.connect();
+    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    await dataSource.initialize();
+    const otherTenant = await dataSource.getRepository(Tenant).save({ slug: 'otra-cfdi', nombre: 'Otra' });
+    await new WebUserService(dataSource, { maxFailures: 5, lockoutMinutes: 10 }).create(
+      otherTenant.id,
+      'otra@cfdi.mx',
+      'clave-otra',
+      { role: 'admin' },
+    );
+    await dataSource.destroy();
+
+    browsers.demo = new Browser(application.url);
+    await demo().signIn('demo', 'demo');
+    browsers.other = new Browser(application.url);
+    await other().signIn('otra@cfdi.mx', 'clave-otra');
+
+    // Three months with metadata and XML both ways (received XML only of valid documents, as SAT
+    // serves it), and two earlier years of metadata alone: more rows than one export batch.
+    await register(demo(), {
+      fechaInicial: '2025-01-01T00:00',
+      fechaFinal: '2025-03-31T23:59',
+      contexto: 'Ambos',
+      tipoSolicitud: 'Ambos',
+      tipoDocumento: 'CFDI',
+    });
+    await register(demo(), {
+      fechaInicial: '2023-01-01T00:00',
+      fechaFinal: '2024-12-31T23:59',
+      contexto: 'Ambos',
+      tipoSolicitud: 'Metadata',
+      tipoDocumento: 'CFDI',
+    });
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const { rows } = await pg.query<{ estado: string }>(`SELECT estado FROM solicitudes`);
+      if (rows.length === 6 && rows.every((row) => FINAL.includes(row.estado))) {
+        expect(rows.map((row) => row.estado)).toEqual(Array(6).fill('Completada'));
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`solicitudes still ${rows.map((r) => r.estado).join(',')}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const { rows: tenants } = await pg.query<{ tenant_id: string }>(
+      `SELECT DISTINCT tenant_id FROM solicitudes`,
+    );
+    demoTenant = tenants[0]?.tenant_id ?? '';
+
+    // Names come from whoever issued the invoice: some would be formulas in a spreadsheet.
+    const { rows: targets } = await pg.query<{ uuid: string }>(
+      `SELECT uuid::text FROM cfdi_metadata WHERE tenant_id = $1 AND rfc_emisor = $2
+        ORDER BY fecha_emision LIMIT ${FORMULAS.length}`,
+      [demoTenant, RFC],
+    );
+    for (const [position, target] of targets.entries()) {
+      for (const table of ['cfdi_metadata', 'cfdi_documents'])
+        await pg.query(`UPDATE ${table} SET nombre_receptor = $2 WHERE tenant_id = $1 AND uuid = $3::uuid`, [
+          demoTenant,
+          FORMULAS[position],
+          target.uuid,
+        ]);
+    }
+    index = await loadIndex();
+  }, 150_000);
+
+  afterAll(async () => {
+    await pg?.end();
+    await application?.close();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('has indexed documents of every kind to explore', () => {
+    expect(index.length).toBeGreaterThan(1000);
+    expect(index.filter((doc) => doc.held).length).toBeGreaterThan(20);
+    expect(index.filter((doc) => !doc.held && dayOf(doc.fecha) >= '2025-01-01').length).toBeGreaterThan(0);
+    expect(new Set(index.map((doc) => doc.efecto))).toEqual(new Set(['I', 'E', 'T', 'N', 'P']));
+    expect(new Set(index.map((doc) => doc.estatus))).toEqual(new Set(['Vigente', 'Cancelado']));
+  });
+
+  it('searches by UUID, RFC, name, dates, efecto and estatus', async () => {
+    const sample = index.find((doc) => doc.held) as Indexed;
+    const counterpart = index.find((doc) => doc.rfcEmisor === RFC)?.rfcReceptor as string;
+    const cases: { query: Record<string, string>; expected: (doc: Indexed) => boolean }[] = [
+      { query: {}, expected: () => true },
+      { query: { uuid: sample.uuid.toUpperCase() }, expected: (doc) => doc.uuid === sample.uuid },
+      { query: { rfcEmisor: RFC.toLowerCase() }, expected: (doc) => doc.rfcEmisor === RFC },
+      { query: { rfcReceptor: counterpart }, expected: (doc) => doc.rfcReceptor === counterpart },
+      {
+        query: { nombre: 'bodegas del' },
+        expected: (doc) => `${doc.nombreEmisor} ${doc.nombreReceptor}`.includes('BODEGAS DEL'),
+      },
+      // `%` and `_` are letters here, not wildcards.
+      { query: { nombre: '%' }, expected: () => false },
+      { query: { nombre: 'hyperlink("' }, expected: (doc) => doc.nombreReceptor === FORMULAS[0] },
+      {
+        query: { desde: '2025-02-01', hasta: '2025-02-28' },
+        expected: (doc) => dayOf(doc.fecha) >= '2025-02-01' && dayOf(doc.fecha) <= '2025-02-28',
+      },
+      { query: { desde: '2024-12-31' }, expected: (doc) => dayOf(doc.fecha) >= '2024-12-31' },
+      { query: { efecto: 'P' }, expected: (doc) => doc.efecto === 'P' },
+      { query: { estatus: 'Cancelado' }, expected: (doc) => doc.estatus === 'Cancelado' },
+      {
+        query: { efecto: 'I', estatus: 'Vigente', hasta: '2023-06-30' },
+        expected: (doc) =>
+          doc.efecto === 'I' && doc.estatus === 'Vigente' && dayOf(doc.fecha) <= '2023-06-30',
+      },
+    ];
+    for (const { query, expected } of cases) {
+      const response = await demo().get(`/cfdi?${new URLSearchParams(query).toString()}`);
+      expect(response.status).toBe(200);
+      const page = await response.text();
+      const matching = index.filter(expected);
+      expect({ query, total: totalOf(page) }).toEqual({ query, total: matching.length });
+      const wanted = new Set(matching.map((doc) => doc.uuid));
+      for (const uuid of uuidsOf(page)) expect(wanted.has(uuid)).toBe(true);
+    }
+    const bad = await demo().get('/cfdi?uuid=no-es-uuid');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/<p class="alert" role="alert"><strong>DM-2002<\/strong>/);
+  });
+
+  it('pages and sorts the results, newest first by default', async () => {
+    const byDate = [...index].sort(
+      (a, b) => (b.fecha?.getTime() ?? 0) - (a.fecha?.getTime() ?? 0) || a.uuid.localeCompare(b.uuid),
+    );
+    const first = await (await demo().get('/cfdi')).text();
+    expect(uuidsOf(first)).toEqual(byDate.slice(0, 25).map((doc) => doc.uuid));
+    expect(first).toContain(`Página 1 de ${Math.ceil(index.length / 25)}`);
+    const second = await (await demo().get('/cfdi?pagina=2')).text();
+    expect(uuidsOf(second)).toEqual(byDate.slice(25, 50).map((doc) => doc.uuid));
+
+    // Amounts ascending; equal amounts (payments and transfers are 0) by UUID, the tie-breaker.
+    const byAmount = [...index].sort((a, b) => {
+      const difference = micros(a.monto) - micros(b.monto);
+      return difference < 0n ? -1 : difference > 0n ? 1 : a.uuid < b.uuid ? -1 : 1;
+    });
+    const sorted = await (await demo().get('/cfdi?orden=Monto&direccion=ASC&pagina=3')).text();
+    expect(uuidsOf(sorted)).toEqual(byAmount.slice(50, 75).map((doc) => doc.uuid));
+    expect(sorted).toMatch(
+      /<th scope="col"\s+class="num"\s+aria-sort="ascending">\s*<a href="\/cfdi\?orden=Monto/,
+    );
+    // The links of the page carry the search: exports and sort headers keep every filter.
+    const filtered = await (await demo().get('/cfdi?efecto=E&orden=Monto&direccion=DESC&pagina=1')).text();
+    expect(filtered).toContain('href="/cfdi/exportar.csv?efecto=E&amp;orden=Monto&amp;direccion=DESC"');
+    expect(filtered).toContain('href="/cfdi/exportar.xlsx?efecto=E&amp;orden=Monto&amp;direccion=DESC"');
+    expect(filtered).toContain('href="/cfdi/exportar.zip?efecto=E&amp;orden=Monto&amp;direccion=DESC"');
+  });
+
+  it('draws totals per month and per counterpart of the current search as accessible SVG', async () => {
+    const matching = index.filter((doc) => doc.efecto === 'I' && dayOf(doc.fecha) >= '2024-07-01');
+    const page = await (await demo().get('/cfdi?efecto=I&desde=2024-07-01')).text();
+    expect(page.match(/<svg\s+class="chart-svg"[^>]*role="img"/g)).toHaveLength(3);
+    expect(page).toMatch(/<title id="grafica-cantidad-title">CFDI por mes<\/title>/);
+    expect(page).toMatch(/<desc id="grafica-importe-desc">[^<]+<\/desc>/);
+
+    const months = new Map<string, { count: number; amount: bigint }>();
+    for (const doc of matching) {
+      const month = dayOf(doc.fecha).slice(0, 7);
+      const total = months.get(month) ?? { count: 0, amount: 0n };
+      months.set(month, { count: total.count + 1, amount: total.amount + micros(doc.monto) });
+    }
+    const monthTable = page.split('data-chart="meses"')[1]?.split('</table>')[0] ?? '';
+    const shown = [
+      ...monthTable.matchAll(/data-mes="([\d-]+)"\s+data-cantidad="(\d+)"\s+data-importe="([\d.]+)"/g),
+    ];
+    // Every month from the first to the last, empty ones as zero.
+    expect(shown.map((match) => match[1])).toEqual([
+      '2024-07',
+      '2024-08',
+      '2024-09',
+      '2024-10',
+      '2024-11',
+      '2024-12',
+      '2025-01',
+      '2025-02',
+      '2025-03',
+    ]);
+    for (const [, month, count, amount] of shown) {
+      const expected = months.get(month as string) ?? { count: 0, amount: 0n };
+      expect({ month, count: Number(count), amount: micros(amount) }).toEqual({ month, ...expected });
+    }
+
+    const parties = new Map<string, { count: number; amount: bigint }>();
+    for (const doc of matching) {
+      const party = (doc.rfcEmisor === doc.rfc ? doc.rfcReceptor : doc.rfcEmisor) as string;
+      const total = parties.get(party) ?? { count: 0, amount: 0n };
+      parties.set(party, { count: total.count + 1, amount: total.amount + micros(doc.monto) });
+    }
+    const top = [...parties.entries()]
+      .sort(([, a], [, b]) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : b.count - a.count))
+      .slice(0, 10);
+    const partyTable = page.split('data-chart="contrapartes"')[1]?.split('</table>')[0] ?? '';
+    const listed = [
+      ...partyTable.matchAll(/data-rfc="([A-Z0-9&Ñ]+)"\s+data-cantidad="(\d+)"\s+data-importe="([\d.]+)"/g),
+    ];
+    expect(listed.map(([, rfc, count, amount]) => [rfc, Number(count), micros(amount)])).toEqual(
+      top.map(([rfc, total]) => [rfc, total.count, total.amount]),
+    );
+    // The visible total is the sum over the months.
+    const sum = [...months.values()].reduce((all, month) => all + month.amount, 0n);
+    const pesos = `${sum / 1_000_000n}`.replace(/\B(?=(\d{3})+$)/g, ',');
+    expect(page).toContain(`${matching.length} CFDI · ${pesos}.`);
+  });
+
+  it('opens one document: readable summary and its XML, escaped, as stored in its package', async () => {
+    const doc = index.find(
+      (item) => item.held && /[&"]/.test(`${item.nombreEmisor}${item.nombreReceptor}`),
+    ) as Indexed;
+    expect(doc).toBeDefined();
+    const response = await demo().get(`/cfdi/${doc.uuid}`);
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    const escape = (text: string): string =>
+      text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    expect(page).toContain(`<h1>CFDI ${doc.uuid.toUpperCase()}</h1>`);
+    expect(page).toContain(
+      `<dd data-campo="emisor">${escape(`${doc.rfcEmisor} · ${doc.nombreEmisor}`)}</dd>`,
+    );
+    expect(page).toContain(
+      `<dd data-campo="receptor">${escape(`${doc.rfcReceptor} · ${doc.nombreReceptor}`)}</dd>`,
+    );
+    expect(page).toContain(`<dd data-campo="moneda">${doc.moneda}</dd>`);
+    const { rows } = await pg.query<{ id_paquete: string; solicitud_id: string }>(
+      `SELECT p.id_paquete, p.solicitud_id FROM paquetes p WHERE p.object_key = $1`,
+      [doc.objectKey],
+    );
+    expect(page).toContain(`<code>${rows[0]?.id_paquete}</code>`);
+    expect(page).toContain(`href="/solicitudes/${rows[0]?.solicitud_id}"`);
+
+    // The XML is shown as text: every tag and entity escaped, nothing of it live markup.
+    const xml = page.split('<pre class="xml" tabindex="0"><code>')[1]?.split('</code></pre>')[0] ?? '';
+    expect(xml).toContain('<span class="x-tag">cfdi:Comprobante</span>');
+    expect(xml).toMatch(/&lt;<span class="x-tag">cfdi:Emisor<\/span>/);
+    expect(xml).toMatch(/&amp;(amp|quot);/);
+    expect(xml.replace(/<\/?span[^>]*>/g, '')).not.toMatch(/[<>]/);
+    expect(xml).toContain(doc.uuid.toUpperCase());
+    expect(page).toContain(`href="/cfdi/${doc.uuid}/xml"`);
+
+    const download = await demo().get(`/cfdi/${doc.uuid}/xml`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/xml; charset=utf-8');
+    expect(download.headers.get('content-disposition')).toBe(
+      `attachment; filename="${doc.uuid.toUpperCase()}.xml"`,
+    );
+    const bytes = Buffer.from(await download.arrayBuffer());
+    const stored = await entryOf(
+      path.join(dataDir, 'objects', ...(doc.objectKey as string).split('/')),
+      doc.entryName as string,
+    );
+    expect(bytes.equals(stored)).toBe(true);
+  });
+
+  it('says when only the metadata of a document is held', async () => {
+    const doc = index.find((item) => !item.held) as Indexed;
+    const page = await (await demo().get(`/cfdi/${doc.uuid.toUpperCase()}`)).text();
+    expect(page).toContain('De este CFDI solo se tiene la metadata');
+    expect(page).not.toContain('<pre class="xml"');
+    expect(page).not.toContain(`/cfdi/${doc.uuid}/xml`);
+    const download = await demo().get(`/cfdi/${doc.uuid}/xml`);
+    expect(download.status).toBe(409);
+    expect(await download.text()).toContain('DM-9018');
+  });
+
+  it('exports the search to CSV: BOM, header, every row, RFC 4180 quoting, no live formulas', async () => {
+    const response = await demo().get('/cfdi/exportar.csv');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="cfdi-\d{8}-\d{6}\.csv"$/,
+    );
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
+    expect(response.headers.get('content-length')).toBeNull();
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8').slice(1);
+    expect(text.endsWith('\r\n')).toBe(true);
+    const [header, ...rows] = parseCsv(text);
+    expect(header?.slice(0, 7)).toEqual([
+      'Uuid',
+      'Rfc',
+      'TipoDocumento',
+      'RfcEmisor',
+      'NombreEmisor',
+      'RfcReceptor',
+      'NombreReceptor',
+    ]);
+    expect(rows).toHaveLength(index.length);
+    expect(Number(response.headers.get('x-total-count'))).toBe(index.length);
+    expect(new Set(rows.map((row) => row[0]?.toLowerCase()))).toEqual(new Set(index.map((doc) => doc.uuid)));
+    expect(new Set(rows.map((row) => row.length))).toEqual(new Set([header?.length]));
+
+    const column = (name: string): number => header?.indexOf(name) ?? -1;
+    const byUuid = new Map(rows.map((row) => [row[0]?.toLowerCase(), row]));
+    // Compared whole (one assertion, not thousands: the test must not hold the event loop for seconds).
+    const shown = index.map((doc) => {
+      const row = byUuid.get(doc.uuid) as string[];
+      return [micros(row[column('Monto')]), row[column('Estatus')], row[column('Xml')]];
+    });
+    expect(shown).toEqual(index.map((doc) => [micros(doc.monto), doc.estatus ?? '', doc.held ? 'Sí' : 'No']));
+    // Quotes inside a name are doubled inside a quoted field.
+    expect(text).toContain('"COMERCIALIZADORA ""LA COSTEÑA"" DEL NORTE"');
+    // What a spreadsheet would evaluate starts with an apostrophe; nothing else changes.
+    const names = rows.map((row) => row[column('NombreReceptor')] as string);
+    for (const formula of FORMULAS) expect(names).toContain(`'${formula}`);
+    expect(text).toContain(`"'=HYPERLINK(""http://ejemplo.invalid"",""clic"")"`);
+    expect(rows.flat().filter((cell) => /^[=+\-@]/.test(cell))).toEqual([]);
+    // A search that cannot run is refused before the file begins: a page, not a broken download.
+    const refused = await demo().get('/cfdi/exportar.csv?desde=ayer');
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await refused.text()).toMatch(/<strong>DM-\d{4}<\/strong>/);
+  });
+
+  it('exports the search to XLSX: a workbook whose sheet holds every row, streamed', async () => {
+    const response = await demo().get('/cfdi/exportar.xlsx?estatus=Vigente&orden=Monto&direccion=DESC');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
+    const files = await unzip(Buffer.from(await response.arrayBuffer()));
+    expect([...files.keys()].sort()).toEqual([
+      '[Content_Types].xml',
+      '_rels/.rels',
+      'xl/_rels/workbook.xml.rels',
+      'xl/styles.xml',
+      'xl/workbook.xml',
+      'xl/worksheets/sheet1.xml',
+    ]);
+    const sheet = (files.get('xl/worksheets/sheet1.xml') as Buffer).toString('utf8');
+    // Read with a streaming parser: it fails on anything not well-formed.
+    const sheetRows: { ref: string; cells: { ref: string; type?: string; text: string }[] }[] = [];
+    const parser = new SaxesParser();
+    let cell: { ref: string; type?: string; text: string } | undefined;
+    parser.on('opentag', (tag) => {
+      const attributes = tag.attributes as Record<string, string>;
+      if (tag.name === 'row') sheetRows.push({ ref: attributes.r ?? '', cells: [] });
+      if (tag.name === 'c') {
+        cell = { ref: attributes.r ?? '', ...(attributes.t ? { type: attributes.t } : {}), text: '' };
+        sheetRows[sheetRows.length - 1]?.cells.push(cell);
+      }
+    });
+    parser.on('text', (text) => {
+      if (cell) cell.text += text;
+    });
+    parser.on('closetag', (tag) => {
+      if (tag.name === 'c') cell = undefined;
+    });
+    parser.write(sheet).close();
+    const vigentes = index.filter((doc) => doc.estatus === 'Vigente');
+    expect(sheetRows).toHaveLength(vigentes.length + 1);
+    expect(sheetRows.map((row) => row.ref)).toEqual(sheetRows.map((_row, position) => String(position + 1)));
+    expect(sheetRows[0]?.cells.map((header) => header.text).slice(0, 3)).toEqual([
+      'Uuid',
+      'Rfc',
+      'TipoDocumento',
+    ]);
+    const data = sheetRows.slice(1);
+    expect(new Set(data.map((row) => row.cells[0]?.text.toLowerCase()))).toEqual(
+      new Set(vigentes.map((doc) => doc.uuid)),
+    );
+    // Amounts are number cells (no type), in the order asked for: largest first.
+    const amounts = data.map((row) => row.cells.find((found) => /^K\d+$/.test(found.ref)));
+    expect(amounts.every((found) => found && found.type === undefined)).toBe(true);
+    const values = amounts.map((found) => micros(found?.text));
+    expect(values).toEqual([...values].sort((a, b) => (b > a ? 1 : b < a ? -1 : 0)));
+    const byUuid = new Map(vigentes.map((doc) => [doc.uuid, doc]));
+    expect(data.map((row) => micros(row.cells.find((found) => /^K\d+$/.test(found.ref))?.text))).toEqual(
+      data.map((row) => micros(byUuid.get(row.cells[0]?.text.toLowerCase() ?? '')?.monto)),
+    );
+    // Text is text: no formula element anywhere, names kept as written.
+    expect(sheet).not.toContain('<f>');
+    expect(sheet).toContain('DISTRIBUIDORA &amp; LOGÍSTICA DEL PACÍFICO');
+  });
+
+  it('downloads the XML of the search as one ZIP by year and month, with LEEME.txt for the rest', async () => {
+    const query = { rfcReceptor: RFC, desde: '2025-01-01', hasta: '2025-03-31' };
+    const matching = index.filter(
+      (doc) =>
+        doc.rfcReceptor === RFC && dayOf(doc.fecha) >= '2025-01-01' && dayOf(doc.fecha) <= '2025-03-31',
+    );
+    const held = matching.filter((doc) => doc.held);
+    const missing = matching.filter((doc) => !doc.held);
+    expect(held.length).toBeGreaterThan(0);
+    expect(missing.length).toBeGreaterThan(0);
+    const response = await demo().get(`/cfdi/exportar.zip?${new URLSearchParams(query).toString()}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
+    const files = await unzip(Buffer.from(await response.arrayBuffer()));
+    const expectedNames = held.map((doc) => {
+      const [year, month] = dayOf(doc.fecha).split('-');
+      return `${year}/${month}/${doc.uuid.toUpperCase()}.xml`;
+    });
+    expect([...files.keys()].filter((name) => name !== 'LEEME.txt').sort()).toEqual(expectedNames.sort());
+    for (const doc of held) {
+      const [year, month] = dayOf(doc.fecha).split('-');
+      const xml = (files.get(`${year}/${month}/${doc.uuid.toUpperCase()}.xml`) as Buffer).toString('utf8');
+      expect(xml).toContain(`UUID="${doc.uuid.toUpperCase()}"`);
+    }
+    const leeme = (files.get('LEEME.txt') as Buffer).toString('utf8');
+    const listed = leeme
+      .split('\r\n')
+      .filter((line) => /^[0-9A-F-]{36}\t/.test(line))
+      .map((line) => line.split('\t'));
+    expect(listed.map((line) => line[0]?.toLowerCase()).sort()).toEqual(
+      missing.map((doc) => doc.uuid).sort(),
+    );
+    expect(new Set(listed.map((line) => line[4]))).toEqual(new Set(['SinXml']));
+  });
+
+  it('shows another tenant nothing: empty search, documents and XML as missing, empty exports', async () => {
+    const doc = index.find((item) => item.held) as Indexed;
+    const list = await (await other().get('/cfdi')).text();
+    expect(totalOf(list)).toBe(0);
+    expect(list).not.toContain(doc.uuid);
+    expect(totalOf(await (await other().get(`/cfdi?uuid=${doc.uuid}`)).text())).toBe(0);
+
+    const absent = '7a1f6b0e-0000-4000-8000-000000000000';
+    const page = await other().get(`/cfdi/${doc.uuid}`);
+    const missing = await other().get(`/cfdi/${absent}`);
+    expect(page.status).toBe(404);
+    expect(missing.status).toBe(404);
+    expect((await page.text()).replaceAll(doc.uuid, '<id>')).toBe(
+      (await missing.text()).replaceAll(absent, '<id>'),
+    );
+    expect((await other().get(`/cfdi/${doc.uuid}/xml`)).status).toBe(404);
+    expect((await other().get('/cfdi/no-es-uuid')).status).toBe(404);
+
+    const csv = Buffer.from(await (await other().get('/cfdi/exportar.csv')).arrayBuffer()).toString('utf8');
+    expect(parseCsv(csv.slice(1))).toHaveLength(1);
+    const zip = await unzip(Buffer.from(await (await other().get('/cfdi/exportar.zip')).arrayBuffer()));
+    expect(zip.size).toBe(0);
+    const xlsx = await unzip(Buffer.from(await (await other().get('/cfdi/exportar.xlsx')).arrayBuffer()));
+    expect((xlsx.get('xl/worksheets/sheet1.xml') as Buffer).toString('utf8').match(/<row /g)).toHaveLength(1);
+  });
+
+  it('streams exports a batch at a time as they are read, and refuses a search beyond the limit', async () => {
+    const dataSource = createDataSource({ url: database.url, poolSize: 2 });
+    await dataSource.initialize();
+    try {
+      let batches = 0;
+      const counting = {
+        query: <T>(sql: string, parameters?: unknown[]): Promise<T> => {
+          if (sql.includes('"sortKey"')) batches += 1;
+          return dataSource.query(sql, parameters) as Promise<T>;
+        },
+      };
+      const store = new LocalDiskObjectStore({
+        directory: path.join(dataDir, 'objects'),
+        baseUrl: () => application.url,
+        linkSecret: Buffer.alloc(32, 1),
+      });
+      const exports = new CfdiExports(counting, store, { batchSize: 50 });
+      const { total, stream } = await exports.open(demoTenant, {}, 'csv');
+      expect(total).toBe(index.length);
+      const reader = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      const first = await reader.next();
+      expect(first.done).toBe(false);
+      // The first chunk needed a few batches; the rest of the index has not been read yet.
+      const early = batches;
+      expect(early).toBeGreaterThan(0);
+      expect(early).toBeLessThan(Math.ceil(total / 50) / 2);
+      let text = (first.value as Buffer).toString('utf8');
+      for (let next = await reader.next(); !next.done; next = await reader.next())
+        text += next.value.toString('utf8');
+      expect(parseCsv(text.slice(1))).toHaveLength(total + 1);
+      expect(batches).toBeGreaterThanOrEqual(Math.ceil(total / 50));
+
+      const capped = new CfdiExports(counting, store, { maxRows: 10 });
+      await expect(capped.open(demoTenant, {}, 'xlsx')).rejects.toMatchObject({ code: 'DM-9020' });
+      const { total: few, stream: small } = await capped.open(demoTenant, { uuid: index[0]?.uuid }, 'zip');
+      expect(few).toBeLessThanOrEqual(10);
+      small.resume();
+      await new Promise((resolve) => small.on('end', resolve));
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
