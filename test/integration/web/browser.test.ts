@@ -121,12 +121,42 @@ describe('web interface in a browser', () => {
     const saved = path.join(files, 'paquete.zip');
     await download.saveAs(saved);
     const content = await readFile(saved);
+    const solicitudId = /\/solicitudes\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
     const { rows } = await pg.query<{ sha256: string }>(
-      `SELECT p.sha256 FROM paquetes p JOIN solicitudes s ON s.id = p.solicitud_id WHERE s.rfc = $1 ORDER BY p.created_at LIMIT 1`,
+      `SELECT sha256 FROM paquetes WHERE solicitud_id = $1`,
+      [solicitudId],
+    );
+    expect(rows.map((row) => row.sha256)).toContain(createHash('sha256').update(content).digest('hex'));
+    expect(content.subarray(0, 2).toString('latin1')).toBe('PK');
+
+    // Search the index for what was just downloaded, open one document, export the search as CSV.
+    await page.getByRole('link', { name: 'CFDI', exact: true }).click();
+    await page.getByLabel('RFC emisor').fill(RFC);
+    await page.getByRole('button', { name: 'Buscar', exact: true }).click();
+    const results = page.locator('tr[data-uuid]');
+    await results.first().waitFor();
+    const found = await results.count();
+    const { rows: indexed } = await pg.query<{ n: number }>(
+      `SELECT count(DISTINCT uuid)::int AS n FROM cfdi_documents WHERE rfc_emisor = $1`,
       [RFC],
     );
-    expect(createHash('sha256').update(content).digest('hex')).toBe(rows[0]?.sha256);
-    expect(content.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(found).toBe(Math.min(indexed[0]?.n ?? -1, 25));
+    const uuid = (await results.first().getAttribute('data-uuid')) ?? '';
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Exportar CSV' }).click(),
+    ]);
+    const csvPath = path.join(files, 'cfdi.csv');
+    await csvDownload.saveAs(csvPath);
+    const csv = (await readFile(csvPath, 'utf8'))
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(csv.length - 1).toBe(indexed[0]?.n);
+    expect(csv.some((line) => line.toLowerCase().includes(uuid.toLowerCase()))).toBe(true);
+    await page.locator(`tr[data-uuid="${uuid}"] a.uuid`).click();
+    await page.waitForURL(new RegExp(`/cfdi/${uuid}$`, 'i'));
+    await expect(page.locator('main').textContent()).resolves.toContain(uuid.toUpperCase());
     await context.close();
   });
 
