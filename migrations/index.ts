@@ -6,6 +6,9 @@ import { Operations1732460003000 } from './1732460003000-operations';
 import { MetadataBulkLoad1732460004000 } from './1732460004000-metadata-bulk-load';
 import { RegistroParametros1732460005000 } from './1732460005000-registro-parametros';
 import { RfcCallSlots1732460006000 } from './1732460006000-rfc-call-slots';
+import { WebhookAttempts1732460008000 } from './1732460008000-webhook-attempts';
+import { SatHealthCustody1732460009000 } from './1732460009000-sat-health-custody';
+import { QuotaPlanning1732460009300 } from './1732460009300-quota-planning';
 
 /**
  * Every migration, oldest first. An explicit list (no glob) so the compiled app, ts-jest and the CLI
@@ -19,4 +22,7 @@ export const migrations: ReadonlyArray<new () => MigrationInterface> = [
   MetadataBulkLoad1732460004000,
   RegistroParametros1732460005000,
   RfcCallSlots1732460006000,
+  WebhookAttempts1732460008000,
+  SatHealthCustody1732460009000,
+  QuotaPlanning1732460009300,
 ];

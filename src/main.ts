@@ -7,7 +7,16 @@ import { Pool } from 'pg';
 import { loadConfig, projectRoot, readEnvironment, type AppConfig } from './config';
 import { openDatabase } from './db';
 import { AppError, ConfigError, generalErrors } from './errors';
-import { JobRunner, ensureJobSchema, registerPipelineJobs, scheduleSweeper } from './jobs';
+import {
+  JobRunner,
+  ensureJobSchema,
+  registerNotificationJobs,
+  registerPipelineJobs,
+  registerReconciliationJobs,
+  scheduleNotificationJobs,
+  scheduleReconciliationJobs,
+  scheduleSweeper,
+} from './jobs';
 import { createLogger, type Logger } from './logging';
 import {
   ApiUserService,
@@ -18,7 +27,15 @@ import {
   ensureDemoTenant,
 } from './services/accounts';
 import { AuditTrail } from './services/audit';
+import {
+  FielExpiryNotices,
+  HttpWebhookPoster,
+  WebhookDispatcher,
+  WebhookNotifier,
+  WebhookService,
+} from './services/notifications';
 import { CfdiExports, CfdiService, CfdiTotals } from './services/cfdi';
+import { ReconciliationService, StatusRecheck } from './services/reconciliation';
 import { DownloadLinkService, RegistrationService, SolicitudQueryService } from './services/solicitudes';
 import { DESCARGA_MASIVA_FAULT_DETAIL, RateLimiter, createSoapRouter, type SoapCallOutcome } from './soap';
 import { createDescargaMasivaHandlers } from './soap/descarga-masiva';
@@ -34,6 +51,15 @@ import { Metrics } from './metrics';
 import { createHealthRouter, createMetricsRouter, requestContext, type HealthProbe } from './web';
 import { createWebRouter } from './web/ui/web-router';
 import { SessionStore, WebUserService } from './services/web-access';
+import { registerSatMaintenanceJobs, scheduleSatMaintenance } from './jobs';
+import { CustodyMetrics, registerSatHealthGauges } from './metrics';
+import { ExpiryWatch, PackageCustody, type PackageCustodySink } from './services/custody';
+import { SatCallRecorder, SatHealth } from './services/sat-health';
+import { ObservedSatTransport } from './services/sat-observation';
+import type { SatTransport } from './sat';
+import type { ObjectStore } from './storage';
+import type { DataSource } from 'typeorm';
+import { SatTrail } from './services/sat-trail';
 
 export interface RunningApplication {
   readonly url: string;
@@ -47,6 +73,50 @@ const MYSUITE_PATH = '/mx.com.fact.wsfront/FactWSFront.asmx';
 
 /** Resources released in reverse order of acquisition on shutdown. */
 type Closer = () => Promise<void>;
+
+/**
+ * Issue 8's SAT health signal, raw SAT trail and package custody, built in one place: every SAT call
+ * goes through an observed transport whose events feed the per-minute figures (all processes add up
+ * in sat_call_stats) and, for tenants that opted in, the trail.
+ */
+function satObservability(
+  dataSource: DataSource,
+  objectStore: ObjectStore,
+  metrics: Metrics,
+  config: AppConfig,
+  logger: Logger,
+  /** Hear of packages near SAT's expiry and not stored (notifications subscribe here). */
+  custodySinks: readonly PackageCustodySink[] = [],
+) {
+  const recorder = new SatCallRecorder(dataSource, logger);
+  const trail = new SatTrail(dataSource, { retentionDays: config.satTrail.retentionDays }, logger);
+  const health = new SatHealth(dataSource);
+  registerSatHealthGauges(metrics, () => health.snapshot());
+  // Each needs the other: the gauge counts what the watch sees, the watch counts its alerts.
+  const custodyMetrics: CustodyMetrics = new CustodyMetrics(metrics, () => expiryWatch.countAtRisk());
+  const expiryWatch = new ExpiryWatch(dataSource, {
+    alertHours: config.custody.expiryAlertHours,
+    logger,
+    sinks: custodySinks,
+    onAlert: () => custodyMetrics.expiryAlerts.inc(),
+  });
+  return {
+    recorder,
+    trail,
+    health,
+    expiryWatch,
+    custody: new PackageCustody(dataSource, objectStore, {
+      logger,
+      onVerificationFailed: (reason) => custodyMetrics.verificationFailures.inc({ reason }),
+    }),
+    observe: (transport: SatTransport) =>
+      new ObservedSatTransport(transport, [(event) => recorder.record(event), trail.listener]),
+    flush: async () => {
+      await recorder.flush();
+      await trail.flush();
+    },
+  };
+}
 
 /** SAT's operation by its SOAPAction, as the metrics label it. */
 function satOperation(soapAction: string): string {
@@ -199,6 +269,8 @@ export async function startApplication(
       processEveryMs: database.embedded ? 1_000 : 5_000,
     });
     const queue: JobQueue = jobs;
+    // Solicitud state changes become webhook deliveries in the transaction that records them.
+    const webhookNotifier = new WebhookNotifier(queue, logger);
     const transport = new NodeSatTransport({
       connectTimeoutMs: config.sat.connectTimeoutMs,
       idleTimeoutMs: config.sat.idleTimeoutMs,
@@ -206,10 +278,22 @@ export async function startApplication(
       observer: satCallObserver(metrics),
     });
     closers.push(async () => transport.close());
+    const sat = satObservability(database.dataSource, objectStore, metrics, config, logger);
+    closers.push(() => sat.flush());
+    // SAT's caps per request: registration plans periods under them, the pipeline sizes what it could not.
+    const caps = {
+      maxXmlPerRequest: config.sat.maxXmlPerRequest,
+      maxMetadataPerRequest: config.sat.maxMetadataPerRequest,
+    };
+    // Built before the workers, which use it too (the reconciliation's status recheck registers).
+    const registration = new RegistrationService(database.dataSource, queue, {
+      settlementWindowHours: config.settlementWindowHours,
+      caps,
+    });
     const pipeline = new SolicitudPipeline(
       database.dataSource,
       new SatClientGateway({
-        transport,
+        transport: sat.observe(transport),
         baseUrl: satBaseUrl,
         tokenRenewMarginSeconds: config.sat.tokenRenewMarginSeconds,
         onAnswer: (operation, code) => metrics.satCalls.inc({ operation, code }),
@@ -227,12 +311,20 @@ export async function startApplication(
           leaseSeconds: config.workers.lockSeconds,
         }),
         onPackageStored: (bytes) => metrics.bytesStored.inc(bytes),
+        events: webhookNotifier,
+        scopeSatCalls: (target, work) => sat.trail.scoped(target, work),
+        custody: sat.custody,
+        caps,
       },
     );
+    registerSatMaintenanceJobs(jobs, { ...sat, logger });
     registerPipelineJobs(
       jobs,
       pipeline,
-      new PackageIndexer(database.dataSource, objectStore, { bulkCopy: !database.embedded }),
+      new PackageIndexer(database.dataSource, objectStore, {
+        bulkCopy: !database.embedded,
+        events: webhookNotifier,
+      }),
       database.dataSource,
       logger,
       {
@@ -240,10 +332,39 @@ export async function startApplication(
         sweepEverySeconds: 60,
       },
     );
+    registerNotificationJobs(
+      jobs,
+      {
+        dispatcher: new WebhookDispatcher(
+          database.dataSource,
+          box,
+          new HttpWebhookPoster({ timeoutMs: config.notifications.timeoutMs }),
+          logger,
+          config.notifications,
+        ),
+        fielNotices: new FielExpiryNotices(database.dataSource, webhookNotifier, {
+          noticeDays: config.notifications.fielExpiryNoticeDays,
+        }),
+        dataSource: database.dataSource,
+      },
+      logger,
+      { concurrency: config.workers.concurrency, sweepEverySeconds: 60, fielCheckEverySeconds: 3600 },
+    );
+    // Off by default: each run asks SAT for the metadata of up to a year of months again.
+    const recheckDays = config.reconciliation.recheckDays;
+    if (recheckDays > 0) {
+      const recheck = new StatusRecheck(database.dataSource, registration, {
+        months: config.reconciliation.recheckMonths,
+      });
+      registerReconciliationJobs(jobs, recheck, logger, { everyDays: recheckDays });
+    }
     const workerOnly = options.serveHttp === false;
     if (config.workers.enabled || workerOnly) {
       await jobs.start();
       await scheduleSweeper(jobs);
+      await scheduleNotificationJobs(jobs);
+      await scheduleSatMaintenance(jobs);
+      if (recheckDays > 0) await scheduleReconciliationJobs(jobs, recheckDays);
     }
     closers.push(() => jobs.stop());
     if (workerOnly) {
@@ -270,15 +391,13 @@ export async function startApplication(
         requestId: outcome.requestId,
       });
     };
-    const registration = new RegistrationService(database.dataSource, queue, {
-      settlementWindowHours: config.settlementWindowHours,
-    });
     const queries = new SolicitudQueryService(database.dataSource);
     const apiUsers = new ApiUserService(database.dataSource, box);
     const links = new DownloadLinkService(database.dataSource, objectStore, config.linkTtlSeconds);
     const contribuyentes = new ContribuyenteDirectory(database.dataSource);
     const fielVault = new FielVault(database.dataSource, box);
     const fielEnrollment = new FielEnrollment(fielVault);
+    const reconciliation = new ReconciliationService(database.dataSource);
     const soapRouter = await createSoapRouter({
       wsdlPath: path.join(projectRoot(), 'wsdl', 'DescargaMasiva.wsdl'),
       handlers: createDescargaMasivaHandlers({
@@ -286,6 +405,8 @@ export async function startApplication(
         queries,
         links,
         cfdi: new CfdiService(database.dataSource, objectStore, config.linkTtlSeconds),
+        reconciliation,
+        satHealth: sat.health,
       }),
       faultDetail: DESCARGA_MASIVA_FAULT_DETAIL,
       authenticator: apiUsers,
@@ -346,12 +467,18 @@ export async function startApplication(
           queries,
           links,
           fielRoster: new FielRoster(database.dataSource),
-          fielEnrollment,
-          fielVault,
-          apiUsers,
           cfdi: new CfdiService(database.dataSource, objectStore, config.linkTtlSeconds),
           cfdiTotals: new CfdiTotals(database.dataSource),
           cfdiExports: new CfdiExports(database.dataSource, objectStore),
+          reconciliation,
+          fielEnrollment,
+          fielVault,
+          apiUsers,
+          satHealth: sat.health,
+          satTrail: sat.trail,
+          webhooks: new WebhookService(database.dataSource, box, {
+            allowHttp: config.notifications.allowHttp,
+          }),
         },
         { secureCookies: config.web.secureCookies, showDemoHint: config.sat.mode === 'simulator' },
       ),

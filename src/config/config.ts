@@ -33,6 +33,9 @@ export interface AppConfig {
     readonly idleTimeoutMs: number;
     readonly totalTimeoutMs: number;
     readonly tokenRenewMarginSeconds: number;
+    /** SAT's caps per request (5003 beyond): the planner splits periods so each part stays under them. */
+    readonly maxXmlPerRequest: number;
+    readonly maxMetadataPerRequest: number;
   };
   readonly simulator: { readonly delaySeconds: number };
   readonly workers: {
@@ -48,6 +51,10 @@ export interface AppConfig {
     readonly verifyHorizonHours: number;
   };
   readonly settlementWindowHours: number;
+  /** The raw SAT trail (opt-in per tenant): how long an exchange is kept. */
+  readonly satTrail: { readonly retentionDays: number };
+  /** Alert when a package is this close to SAT's 72-hour expiry and not stored. */
+  readonly custody: { readonly expiryAlertHours: number };
   readonly soap: { readonly maxBodyBytes: number; readonly rateLimitPerMinute: number };
   readonly linkTtlSeconds: number;
   readonly web: {
@@ -57,6 +64,27 @@ export interface AppConfig {
     readonly loginMaxFailures: number;
     readonly lockoutMinutes: number;
     readonly secureCookies: boolean;
+  };
+  /** Webhooks: signed POSTs of solicitud state changes and e.firma expiry notices. */
+  readonly notifications: {
+    /** Accept http:// receivers (on by default only in simulator mode). */
+    readonly allowHttp: boolean;
+    /** Limit of one POST, connection to last byte. */
+    readonly timeoutMs: number;
+    /** POSTs of one delivery before it is given up as Fallido. */
+    readonly maxAttempts: number;
+    /** Wait before the second attempt; doubles after each failure (with jitter) up to the maximum. */
+    readonly retryDelaySeconds: number;
+    readonly maxRetryDelaySeconds: number;
+    /** An e.firma this close to expiry (or expired) is notified once a day. */
+    readonly fielExpiryNoticeDays: number;
+  };
+  /** Re-checking statuses through fresh metadata solicitudes, for months whose XML is held. */
+  readonly reconciliation: {
+    /** Days between two re-checks; 0 turns them off (the default). */
+    readonly recheckDays: number;
+    /** Whole months before the current one that are re-checked. */
+    readonly recheckMonths: number;
   };
 }
 
@@ -117,6 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       idleTimeoutMs: e.SAT_IDLE_TIMEOUT_MS,
       totalTimeoutMs: e.SAT_TOTAL_TIMEOUT_MS,
       tokenRenewMarginSeconds: e.SAT_TOKEN_RENEW_MARGIN_SECONDS,
+      maxXmlPerRequest: e.SAT_MAX_XML_PER_REQUEST,
+      maxMetadataPerRequest: e.SAT_MAX_METADATA_PER_REQUEST,
     },
     simulator: { delaySeconds: e.SIMULATOR_DELAY_SECONDS },
     workers: {
@@ -131,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       verifyHorizonHours: e.VERIFY_HORIZON_HOURS,
     },
     settlementWindowHours: e.SETTLEMENT_WINDOW_HOURS,
+    satTrail: { retentionDays: e.SAT_TRAIL_RETENTION_DAYS },
+    custody: { expiryAlertHours: e.PACKAGE_EXPIRY_ALERT_HOURS },
     soap: { maxBodyBytes: e.SOAP_MAX_BODY_BYTES, rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE },
     linkTtlSeconds: e.LINK_TTL_SECONDS,
     web: {
@@ -139,6 +171,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lockoutMinutes: e.WEB_LOCKOUT_MINUTES,
       // Browsers drop Secure cookies over plain HTTP: on only when the public address is HTTPS, unless told.
       secureCookies: e.WEB_COOKIE_SECURE ?? e.PUBLIC_BASE_URL?.startsWith('https:') === true,
+    },
+    notifications: {
+      // A signed body over plain HTTP still leaks the data it carries: production wants HTTPS.
+      allowHttp: e.WEBHOOK_ALLOW_HTTP ?? satMode === 'simulator',
+      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
+      maxRetryDelaySeconds: Math.max(e.WEBHOOK_MAX_RETRY_DELAY_SECONDS, e.WEBHOOK_RETRY_DELAY_SECONDS),
+      fielExpiryNoticeDays: e.FIEL_EXPIRY_NOTICE_DAYS,
+    },
+    reconciliation: {
+      recheckDays: e.RECONCILIATION_RECHECK_DAYS,
+      recheckMonths: e.RECONCILIATION_RECHECK_MONTHS,
     },
   };
   return deepFreeze(config);

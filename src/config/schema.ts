@@ -45,6 +45,8 @@ export const envSchema = z.object({
   SAT_IDLE_TIMEOUT_MS: positiveInt.default(60_000),
   SAT_TOTAL_TIMEOUT_MS: positiveInt.default(30 * 60_000),
   SAT_TOKEN_RENEW_MARGIN_SECONDS: nonNegativeInt.default(60),
+  SAT_MAX_XML_PER_REQUEST: positiveInt.default(200_000),
+  SAT_MAX_METADATA_PER_REQUEST: positiveInt.default(1_000_000),
 
   SIMULATOR_DELAY_SECONDS: nonNegativeInt.default(3),
 
@@ -57,6 +59,8 @@ export const envSchema = z.object({
   VERIFY_MAX_DELAY_SECONDS: positiveInt.default(3600),
   VERIFY_HORIZON_HOURS: positiveInt.default(96),
   SETTLEMENT_WINDOW_HOURS: nonNegativeInt.default(72),
+  SAT_TRAIL_RETENTION_DAYS: positiveInt.default(30),
+  PACKAGE_EXPIRY_ALERT_HOURS: z.coerce.number().int().min(1).max(71).default(24),
 
   SOAP_MAX_BODY_BYTES: positiveInt.default(25 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
@@ -66,6 +70,16 @@ export const envSchema = z.object({
   WEB_LOGIN_MAX_FAILURES: positiveInt.default(5),
   WEB_LOCKOUT_MINUTES: positiveInt.default(15),
   WEB_COOKIE_SECURE: booleanFromEnv.optional(),
+
+  WEBHOOK_ALLOW_HTTP: booleanFromEnv.optional(),
+  WEBHOOK_TIMEOUT_SECONDS: positiveInt.default(10),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(8),
+  WEBHOOK_RETRY_DELAY_SECONDS: positiveInt.default(30),
+  WEBHOOK_MAX_RETRY_DELAY_SECONDS: positiveInt.default(3600),
+  FIEL_EXPIRY_NOTICE_DAYS: positiveInt.default(30),
+
+  RECONCILIATION_RECHECK_DAYS: nonNegativeInt.default(0),
+  RECONCILIATION_RECHECK_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
 });
 
 export type RawEnv = z.input<typeof envSchema>;

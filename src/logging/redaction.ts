@@ -36,6 +36,8 @@ const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(Basic |Bearer )[A-Za-z0-9+/=._-]{8,}/g, '$1[REDACTED]'],
   [/(<(?:\w+:)?Password\b[^>]*>)[^<]*(<\/)/gi, '$1[REDACTED]$2'],
   [/(<(?:\w+:)?(?:FielKey|FielPass|Data1|PrivateKey)\b[^>]*>)[^<]*(<\/)/gi, '$1[REDACTED]$2'],
+  // SAT's token as Autentica returns it: whoever holds it acts as the taxpayer until it expires.
+  [/(<(?:[\w.-]+:)?AutenticaResult\b[^>]*>)[^<]*(<\/)/gi, '$1[REDACTED]$2'],
   [/(\bk="(?:FielKey|FielPass|FielCer)"\s+v=")[^"]*(")/gi, '$1[REDACTED]$2'],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[REDACTED PRIVATE KEY]'],
   [/(password=)[^&\s]+/gi, '$1[REDACTED]'],

@@ -176,6 +176,38 @@ function actionMismatch(request: Request, operation: Operation): string | undefi
   return known ? undefined : action;
 }
 
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Far enough into the package to fall inside the first entry's compressed data, not its header. */
+const CORRUPTED_CHAR = 200;
+
+/**
+ * The Descarga answer with one base64 character of the package replaced by another valid one: the
+ * envelope stays well-formed and the base64 decodes, but one byte of the ZIP differs.
+ */
+async function* corrupted(pieces: AsyncIterable<string>): AsyncGenerator<string> {
+  let index = 0;
+  let consumed = 0;
+  let done = false;
+  for await (const piece of pieces) {
+    index += 1;
+    // The first piece is the envelope up to <Paquete>; the last one closes it.
+    if (done || index === 1 || piece.startsWith('</Paquete>')) {
+      yield piece;
+      continue;
+    }
+    const at = CORRUPTED_CHAR - consumed;
+    consumed += piece.length;
+    const original = piece[at];
+    if (original === undefined || !BASE64_ALPHABET.includes(original)) {
+      yield piece;
+      continue;
+    }
+    done = true;
+    const replaced = BASE64_ALPHABET[(BASE64_ALPHABET.indexOf(original) + 1) % 64] as string;
+    yield piece.slice(0, at) + replaced + piece.slice(at + 1);
+  }
+}
+
 function wait(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -276,6 +308,7 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
           send(response, 200, `<s:Envelope xmlns:s="${NS.soap}"><s:Body><`);
           return;
         case 'dropMidPackage':
+        case 'corruptPackage':
           if (operation !== 'descarga') fault = undefined;
           break;
         case 'expiredToken':
@@ -458,7 +491,7 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
           send(response, 200, descargaRefused('301'));
           return;
         }
-        if (fault && fault !== 'dropMidPackage') {
+        if (fault && fault !== 'dropMidPackage' && fault !== 'corruptPackage') {
           send(response, 200, descargaRefused((fault as { codEstatus: string }).codEstatus));
           return;
         }
@@ -524,6 +557,10 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
             }, stallMs);
           });
           answer.on('end', () => response.end());
+          return;
+        }
+        if (fault === 'corruptPackage') {
+          Readable.from(corrupted(answer)).pipe(response);
           return;
         }
         if (fault !== 'dropMidPackage') {

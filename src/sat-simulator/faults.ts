@@ -7,6 +7,8 @@ import type { Operation } from './protocol';
  * - `timeout`: the request is read and never answered (the client's timeout must fire);
  * - `drop`: the connection closes before any answer;
  * - `dropMidPackage`: a Descarga answer stops half-way through the package;
+ * - `corruptPackage`: a Descarga answer arrives whole and well-formed, but one character of the package's
+ *   base64 is changed on the way (what a faulty proxy or a flipped bit does): only the ZIP's CRC tells;
  * - `malformedXml`: HTTP 200 with an answer cut short;
  * - `expiredToken`: the token is treated as expired (signed operations answer 300 Usuario No Válido);
  * - `latency`: the call is answered normally after `ms` milliseconds (not at all if the client left);
@@ -19,6 +21,7 @@ export type InjectedFault =
   | 'timeout'
   | 'drop'
   | 'dropMidPackage'
+  | 'corruptPackage'
   | 'malformedXml'
   | 'expiredToken'
   | { readonly latencyMs: number }
@@ -47,6 +50,7 @@ export function isInjectedFault(value: unknown): value is InjectedFault {
       'timeout',
       'drop',
       'dropMidPackage',
+      'corruptPackage',
       'malformedXml',
       'expiredToken',
     ].includes(value);

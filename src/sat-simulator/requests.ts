@@ -53,6 +53,8 @@ export class RequestRegistry {
   private readonly requests = new Map<string, SimulatedRequest>();
   private readonly lifetimeUses = new Map<string, number>();
   private readonly forcedOutcomes: { outcome: ForcedOutcome; rfc: string | undefined }[] = [];
+  /** Cancellations planted by tests, by upper-case UUID: when each took effect. */
+  private readonly cancellations = new Map<string, Date>();
 
   constructor(
     private readonly corpus: Corpus,
@@ -71,7 +73,27 @@ export class RequestRegistry {
   cancelledFolio(criteria: Criteria, now: Date): boolean {
     if (criteria.tipo !== 'Folio' || !criteria.folio) return false;
     const found = this.corpus.find(criteria.rfc, criteria.servicio, criteria.folio, now);
-    return found !== undefined && !found.vigente;
+    return found !== undefined && !this.asOf(found, now).vigente;
+  }
+
+  /**
+   * From `at` on, the document is cancelled: the corpus fixes each document's status for ever, and a
+   * test needs one that changes after its XML was downloaded. Requests accepted before `at` still
+   * see it valid (SAT answers from the state at the time it took the request).
+   */
+  cancel(uuid: string, at: Date): void {
+    this.cancellations.set(uuid.toUpperCase(), at);
+  }
+
+  plantedCancellations(): { uuid: string; at: Date }[] {
+    return [...this.cancellations].map(([uuid, at]) => ({ uuid, at }));
+  }
+
+  /** The document as SAT knew it at `when`: a planted cancellation in effect by then overrides it. */
+  private asOf(document: CorpusDocument, when: Date): CorpusDocument {
+    const at = this.cancellations.get(document.uuid);
+    if (!at || at.getTime() > when.getTime() || !document.vigente) return document;
+    return { ...document, vigente: false, fechaCancelacion: at };
   }
 
   /** The next request accepted (for `rfc`, or for anyone) ends this way whatever the corpus holds. */
@@ -83,6 +105,7 @@ export class RequestRegistry {
     this.requests.clear();
     this.lifetimeUses.clear();
     this.forcedOutcomes.length = 0;
+    this.cancellations.clear();
   }
 
   /**
@@ -173,23 +196,24 @@ export class RequestRegistry {
     return total;
   }
 
-  /** The documents of a request, in corpus order. */
+  /** The documents of a request, in corpus order, as they stood when SAT took the request. */
   *matching(request: SimulatedRequest, now: Date): Generator<CorpusDocument> {
     const { criteria } = request;
     if (criteria.tipo === 'Folio') {
       const found = criteria.folio
         ? this.corpus.find(criteria.rfc, criteria.servicio, criteria.folio, now)
         : undefined;
-      if (found?.vigente) yield found;
+      if (found && this.asOf(found, request.createdAt).vigente) yield found;
       return;
     }
     if (!criteria.start || !criteria.end) return;
-    for (const document of this.corpus.documents(
+    for (const derived of this.corpus.documents(
       criteria.rfc,
       criteria.servicio,
       criteria.start,
       criteria.end,
     )) {
+      const document = this.asOf(derived, request.createdAt);
       const own = criteria.tipo === 'Emitidos' ? document.rfcEmisor : document.rfcReceptor;
       const other = criteria.tipo === 'Emitidos' ? document.rfcReceptor : document.rfcEmisor;
       if (own !== criteria.rfc) continue;

@@ -6,6 +6,7 @@ import type { ForcedOutcome } from './requests';
 
 const OPERATIONS: readonly Operation[] = ['autenticacion', 'solicitud', 'verificacion', 'descarga'];
 const OUTCOMES: readonly ForcedOutcome[] = ['Error', 'Rechazada', 'Stuck'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function estadoName(estado: number): string {
   return (
@@ -29,6 +30,9 @@ export function createTestApi(state: SimulatorState): Router {
       callsByRfc: Object.fromEntries(state.callsByRfc),
       tokensIssued: state.tokensIssued(),
       pendingFaults: state.faults.pending(),
+      cancellations: state.registry
+        .plantedCancellations()
+        .map((item) => ({ uuid: item.uuid, at: item.at.toISOString() })),
       faultsInjected: Object.fromEntries(state.faultsInjected),
       downloads: Object.fromEntries(state.downloads),
       requests: state.registry.all().map((request) => {
@@ -116,6 +120,25 @@ export function createTestApi(state: SimulatorState): Router {
     }
     state.trust.revoke(serial);
     response.status(201).end();
+  });
+
+  /**
+   * Body: { uuid, at? } — the document is cancelled from `at` (ISO 8601; now by default): requests
+   * accepted from then on see it cancelled (metadata Estatus 0, no XML where only valid ones go).
+   */
+  router.post('/cancellations', (request, response) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (typeof body.uuid !== 'string' || !UUID.test(body.uuid)) {
+      response.status(400).json({ error: 'uuid must be a UUID' });
+      return;
+    }
+    const at = body.at === undefined ? state.clock() : new Date(typeof body.at === 'string' ? body.at : NaN);
+    if (Number.isNaN(at.getTime())) {
+      response.status(400).json({ error: 'at must be an ISO 8601 date-time' });
+      return;
+    }
+    state.registry.cancel(body.uuid, at);
+    response.status(201).json({ uuid: body.uuid.toUpperCase(), at: at.toISOString() });
   });
 
   router.post('/reset', (_request, response) => {

@@ -13,10 +13,11 @@ export class Browser {
     return this.request(path, { method: 'POST', headers: { Accept: 'text/html' }, body: form });
   }
 
-  async post(path: string, fields: Record<string, string>): Promise<Response> {
+  async post(path: string, fields: Record<string, string> | URLSearchParams): Promise<Response> {
     return this.request(path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' },
+      // URLSearchParams for a field given more than once (checkboxes).
       body: new URLSearchParams(fields).toString(),
     });
   }

@@ -7,6 +7,7 @@ import { registerRotateMasterKeyCommand } from './rotate-master-key';
 import { registerSatSimulatorCommand } from './sat-simulator';
 import { registerTenantCommand } from './tenant';
 import { registerUserCommand } from './user';
+import { registerWebhookCommand } from './webhook';
 import { registerWebUserCommand } from './web-user';
 import { registerWorkerCommand } from './worker';
 
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerUserCommand(program);
   registerWebUserCommand(program);
   registerFielCommand(program);
+  registerWebhookCommand(program);
   registerExportCommand(program);
   registerSatSimulatorCommand(program);
   registerWorkerCommand(program);

@@ -1,8 +1,15 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { TenantService } from '../../services/accounts';
+import { SatTrail } from '../../services/sat-trail';
 import { withDatabase } from './database';
 
-/** `tenant create|list`: the cuentas every other record belongs to. */
+function onOff(value: string): boolean {
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new InvalidArgumentError('on or off');
+}
+
+/** `tenant create|list|set`: the cuentas every other record belongs to. */
 export function registerTenantCommand(program: Command): void {
   const tenant = program.command('tenant').description('Manage tenants (cuentas)');
   tenant
@@ -23,6 +30,22 @@ export function registerTenantCommand(program: Command): void {
         for (const item of await new TenantService(database.dataSource).list()) {
           console.log(`${item.slug}\t${item.id}\t${item.activo ? 'active' : 'inactive'}\t${item.nombre}`);
         }
+      });
+    });
+  tenant
+    .command('set <slug>')
+    .description('Change a tenant setting')
+    .requiredOption(
+      '--sat-trail <on|off>',
+      'keep every SAT request/answer of its solicitudes (secrets and packages elided) for SAT_TRAIL_RETENTION_DAYS',
+      onOff,
+    )
+    .action(async (slug: string, options: { satTrail: boolean }) => {
+      await withDatabase({ migrate: true }, async (database) => {
+        const found = await new TenantService(database.dataSource).get(slug);
+        // Retention only matters when writing; the switch itself needs none.
+        await new SatTrail(database.dataSource, { retentionDays: 1 }).setEnabled(found.id, options.satTrail);
+        console.log(`Tenant ${found.slug}: SAT trail ${options.satTrail ? 'on' : 'off'}.`);
       });
     });
 }

@@ -20,6 +20,7 @@ import { WebSession } from './web-session.entity';
 import { WebUser } from './web-user.entity';
 import { Webhook } from './webhook.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity';
 
 export * from './api-user.entity';
 export * from './audit-log.entity';
@@ -43,6 +44,7 @@ export * from './web-session.entity';
 export * from './web-user.entity';
 export * from './webhook.entity';
 export * from './webhook-delivery.entity';
+export * from './webhook-delivery-attempt.entity';
 export { bigintAsNumber } from './transformers';
 export { type InstantRange, parseTstzrange, toTstzrangeLiteral, tstzrangeTransformer } from './tstzrange';
 
@@ -67,6 +69,7 @@ export const entities = [
   AuditLog,
   Webhook,
   WebhookDelivery,
+  WebhookDeliveryAttempt,
   SatCallStat,
   SatExchange,
   SatRfcSlot,

@@ -57,6 +57,10 @@ export class Paquete {
   @Column({ name: 'sat_expires_at', type: 'timestamptz', nullable: true })
   satExpiresAt!: Date | null;
 
+  /** When the near-expiry alert went out for this package (once, whichever worker saw it first). */
+  @Column({ name: 'expiry_alerted_at', type: 'timestamptz', nullable: true })
+  expiryAlertedAt!: Date | null;
+
   /** FechaAlmacenado. */
   @Column({ name: 'stored_at', type: 'timestamptz', nullable: true })
   storedAt!: Date | null;

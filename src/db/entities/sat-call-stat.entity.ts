@@ -14,8 +14,13 @@ export class SatCallStat {
   @Column({ type: 'integer', default: 0 })
   calls!: number;
 
+  /** Calls that failed on SAT's side: no answer, HTTP errors, SOAP Faults, SAT's "try later" codes. */
   @Column({ type: 'integer', default: 0 })
   failures!: number;
+
+  /** The part of `failures` that got no answer at all (connection refused, reset, timeout, cut short). */
+  @Column({ name: 'transport_failures', type: 'integer', default: 0 })
+  transportFailures!: number;
 
   @Column({ name: 'total_ms', type: 'bigint', default: 0, transformer: bigintAsNumber })
   totalMs!: number;
@@ -26,4 +31,8 @@ export class SatCallStat {
   /** Count per CodEstatus / HTTP status seen in the minute. */
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   codes!: Record<string, number>;
+
+  /** Calls per latency bucket (bounds in services/sat-health/latency-buckets.ts), for percentiles. */
+  @Column({ name: 'latency_buckets', type: 'integer', array: true, default: () => "'{}'" })
+  latencyBuckets!: number[];
 }

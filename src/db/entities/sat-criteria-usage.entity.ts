@@ -1,8 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * How many times an identical request (same RFC, period, contexto, tipo, filters) was sent to SAT;
- * SAT refuses the third one for life (5002), so the planner refuses it first.
+ * How many times an identical request (same RFC, period, contexto, tipo, filters) was sent to SAT and
+ * may have been accepted; SAT refuses the third XML one for life (5002), so the pipeline refuses it first.
  */
 @Entity({ name: 'sat_criteria_usage' })
 export class SatCriteriaUsage {
@@ -21,4 +21,8 @@ export class SatCriteriaUsage {
 
   @Column({ name: 'last_requested_at', type: 'timestamptz', default: () => 'now()' })
   lastRequestedAt!: Date;
+
+  /** The criteria behind the key, for people reading the table. */
+  @Column({ type: 'jsonb', nullable: true })
+  criterios!: Record<string, unknown> | null;
 }

@@ -2,8 +2,9 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 
 /**
  * Pipeline states of one SAT request: Pendiente (not sent), Solicitada (has IdSolicitud), EnProceso,
- * Terminada, Dividida (SAT said too many results; its halves are children), SinDatos, Rechazada, Error,
- * Vencida. Plain text in the schema so the pipeline can refine it without a migration.
+ * Terminada, Dividida (split into children: by the planner before sending, or because SAT said too many
+ * results), SinDatos, Rechazada, Error, Vencida. Plain text in the schema so the pipeline can refine it
+ * without a migration.
  */
 export type EstadoSatRequest =
   | 'Pendiente'
@@ -80,6 +81,21 @@ export class SatRequest {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
+
+  /**
+   * The lifetime count (`sat_criteria_usage`) this request holds: set just before it is sent, cleared
+   * when SAT refused it outright. While set and unfinished, SAT may be working on it.
+   */
+  @Column({ name: 'criteria_key', type: 'text', nullable: true })
+  criteriaKey!: string | null;
+
+  /** What the planner expected this part to hold, when it could size it. */
+  @Column({ name: 'documentos_estimados', type: 'integer', nullable: true })
+  documentosEstimados!: number | null;
+
+  /** False for an XML period still to be sized (by metadata) before it may be sent. */
+  @Column({ type: 'boolean', default: true })
+  dimensionada!: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

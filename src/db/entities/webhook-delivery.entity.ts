@@ -30,6 +30,16 @@ export class WebhookDelivery {
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
 
+  @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })
+  lastAttemptAt!: Date | null;
+
+  @Column({ name: 'last_duration_ms', type: 'integer', nullable: true })
+  lastDurationMs!: number | null;
+
+  /** Unique per webhook when set: a periodic notice (e.firma expiry) is sent once per key. */
+  @Column({ name: 'dedup_key', type: 'text', nullable: true })
+  dedupKey!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

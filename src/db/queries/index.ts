@@ -52,3 +52,29 @@ export {
   totalCfdiByCounterpart,
   totalCfdiByMonth,
 } from './cfdi-totals';
+export {
+  MAX_RECONCILIATION_BATCH,
+  RECONCILIATION_CLASSES,
+  type ReconciliationClass,
+  type ReconciliationContexto,
+  type ReconciliationCursor,
+  type ReconciliationRow,
+  type ReconciliationScope,
+  type ReconciliationSide,
+  countReconciliation,
+  readReconciliationPage,
+  readReconciliationSide,
+} from './reconciliation';
+export {
+  type MetadataBucket,
+  type MetadataCoverageScope,
+  type MetadataDensityScope,
+  countCriteriaUse,
+  countMetadataByBucket,
+  findCriteriaUses,
+  findMetadataGaps,
+  findOpenIdenticalRequest,
+  lockCriteria,
+  uncountCriteriaUse,
+} from './quota-planning';
+export { type HeldXmlMonth, findHeldXmlMonths } from './held-xml-months';

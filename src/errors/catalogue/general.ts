@@ -113,4 +113,28 @@ export const generalErrors = defineErrors({
     es: 'Filtro u orden no admitido: {name} {oper}. Campos: Servicio, TipoSolicitud, FechaInicial, FechaFinal, EstadoSolicitud, FechaRegistro; operadores =, <>, <, <=, >, >=, BETWEEN, LIKE.',
     en: 'Unsupported filter or order: {name} {oper}. Fields: Servicio, TipoSolicitud, FechaInicial, FechaFinal, EstadoSolicitud, FechaRegistro; operators =, <>, <, <=, >, >=, BETWEEN, LIKE.',
   },
+  webhookUrlInvalid: {
+    code: 'DM-4101',
+    kind: 'validation',
+    es: 'La URL del webhook no es válida: {reason}',
+    en: 'The webhook URL is invalid: {reason}',
+  },
+  webhookHttpsRequired: {
+    code: 'DM-4102',
+    kind: 'validation',
+    es: 'La URL del webhook debe usar https://; este servicio solo admite http:// con WEBHOOK_ALLOW_HTTP=true.',
+    en: 'The webhook URL must use https://; this service accepts http:// only with WEBHOOK_ALLOW_HTTP=true.',
+  },
+  webhookEventUnknown: {
+    code: 'DM-4103',
+    kind: 'validation',
+    es: 'Evento desconocido: {evento}. Eventos admitidos: {eventos}.',
+    en: 'Unknown event: {evento}. Supported events: {eventos}.',
+  },
+  webhookLimit: {
+    code: 'DM-4104',
+    kind: 'conflict',
+    es: 'La cuenta ya tiene {max} webhooks, el máximo; elimine uno antes de agregar otro.',
+    en: 'The account already has {max} webhooks, the maximum; remove one before adding another.',
+  },
 });

@@ -40,4 +40,19 @@ export const satErrors = defineErrors({
     es: 'No se pudo abrir el paquete {idPaquete}: {detail}.',
     en: 'Could not open package {idPaquete}: {detail}.',
   },
+  // 51xx: package custody (issue 8). A package is acknowledged only once it is stored and verified.
+  packageCorrupt: {
+    code: 'DM-5101',
+    kind: 'external',
+    es: 'El paquete {idPaquete} llegó dañado ({detail}); no se da por guardado y se descargará de nuevo.',
+    en: 'Package {idPaquete} arrived damaged ({detail}); it is not taken as stored and will be downloaded again.',
+    transient: true,
+  },
+  packageStoredMismatch: {
+    code: 'DM-5102',
+    kind: 'storage',
+    es: 'Lo guardado del paquete {idPaquete} no coincide con lo recibido del SAT ({detail}); se descargará de nuevo.',
+    en: 'What was stored of package {idPaquete} does not match what SAT sent ({detail}); it will be downloaded again.',
+    transient: true,
+  },
 });

@@ -124,4 +124,23 @@ export const solicitudesErrors = defineErrors({
     es: 'La búsqueda tiene {total} CFDI y una exportación llega hasta {max}; acótela (por ejemplo, por fechas) y exporte por partes.',
     en: 'The search has {total} CFDI and an export holds at most {max}; narrow it (by dates, for example) and export in parts.',
   },
+  // 9030–9039: the quota-aware planner (SAT's lifetime and size limits).
+  criteriaExhausted: {
+    code: 'DM-9030',
+    kind: 'conflict',
+    es: 'El SAT ya recibió dos veces la misma solicitud ({criterio}) y rechazaría de por vida una tercera (código 5002); no se envió. Pida un periodo distinto (basta con mover una fecha un segundo) o use lo ya descargado.',
+    en: 'SAT already received the identical request twice ({criterio}) and would refuse a third for life (code 5002); it was not sent. Ask for a different period (moving a date by one second is enough) or use what was already downloaded.',
+  },
+  periodTooDense: {
+    code: 'DM-9031',
+    kind: 'validation',
+    es: 'El periodo no se puede dividir en solicitudes que quepan en el límite del SAT: el minuto que empieza {minuto} tiene {documentos} documentos y una solicitud de {tipoSolicitud} admite {maximo}.',
+    en: 'The period cannot be split into requests within SAT’s limit: the minute starting {minuto} holds {documentos} documents and a {tipoSolicitud} request takes at most {maximo}.',
+  },
+  reconciliationRfcUnknown: {
+    code: 'DM-9040',
+    kind: 'not-found',
+    es: 'Esta cuenta no tiene el RFC {rfc}: no hay descargas que conciliar.',
+    en: 'This account has no RFC {rfc}: there are no downloads to reconcile.',
+  },
 });

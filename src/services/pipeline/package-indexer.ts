@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { Paquete, Solicitud } from '../../db';
 import { readCfdiPackage, readMetadataPackage, type CfdiHeader, type PackageEntry } from '../../sat';
 import type { PackageStore } from '../ports/package-store';
+import type { SolicitudEventSink } from '../ports/solicitud-events';
 import { MetadataLoader, metadataRecord, satDate, type MetadataRecord } from './metadata-loader';
 import { recordProgress } from './progress-recorder';
 
@@ -39,14 +40,19 @@ class ProblemLog {
  */
 export class PackageIndexer {
   private readonly metadata: MetadataLoader;
+  private readonly events: SolicitudEventSink | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: PackageStore,
-    /** COPY into a staging table (a PostgreSQL server); the embedded database gets batched upserts. */
-    options: { readonly bulkCopy?: boolean } = {},
+    /**
+     * `bulkCopy`: COPY into a staging table (a PostgreSQL server); the embedded database gets batched
+     * upserts. `events` hears of the solicitud's estado changing once its last package is indexed.
+     */
+    options: { readonly bulkCopy?: boolean; readonly events?: SolicitudEventSink } = {},
   ) {
     this.metadata = new MetadataLoader(dataSource, options.bulkCopy ?? true);
+    this.events = options.events;
   }
 
   async indexar(paqueteId: string): Promise<void> {
@@ -69,7 +75,7 @@ export class PackageIndexer {
     await this.dataSource
       .getRepository(Paquete)
       .update({ id: paquete.id }, { estado: 'Indexado', indexedAt: new Date(), mensaje: problems.summary() });
-    await recordProgress(this.dataSource, solicitud.id);
+    await recordProgress(this.dataSource, solicitud.id, this.events);
   }
 
   private async indexMetadata(

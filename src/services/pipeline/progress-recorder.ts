@@ -1,16 +1,23 @@
 import type { DataSource } from 'typeorm';
 import { Paquete, SatRequest, Solicitud, SolicitudEstado, releaseLedgerPeriods } from '../../db';
 import { aggregateEstado } from '../solicitudes/progress';
+import type { AfterCommit, SolicitudEventSink } from '../ports/solicitud-events';
 import { canTransition, isFinal } from '../solicitudes/state-machine';
 
 /**
  * Recomputes a solicitud's visible state from its SAT requests and packages after every step, records
  * the change in its history, and frees its ledger periods when it ended without data being obtained
  * (so the period can be requested again). Runs under a row lock: parallel steps of one solicitud
- * (several packages downloading at once) serialise here.
+ * (several packages downloading at once) serialise here. This is the one place a solicitud's estado
+ * changes, so `events` (webhooks) hears of every change here, inside the same transaction.
  */
-export async function recordProgress(dataSource: DataSource, solicitudId: string): Promise<Solicitud> {
-  return dataSource.transaction(async (manager) => {
+export async function recordProgress(
+  dataSource: DataSource,
+  solicitudId: string,
+  events?: SolicitudEventSink,
+): Promise<Solicitud> {
+  const recorded = await dataSource.transaction(async (manager) => {
+    let afterCommit: AfterCommit | void = undefined;
     const solicitud = await manager
       .getRepository(Solicitud)
       .createQueryBuilder('s')
@@ -38,6 +45,7 @@ export async function recordProgress(dataSource: DataSource, solicitudId: string
       solicitud.satCodEstatus = last.codEstatus ?? solicitud.satCodEstatus;
       solicitud.satMensaje = last.mensaje ?? solicitud.satMensaje;
     }
+    const anterior = solicitud.estado;
     const changed = estado !== solicitud.estado && canTransition(solicitud.estado, estado);
     if (changed) {
       solicitud.estado = estado;
@@ -53,7 +61,7 @@ export async function recordProgress(dataSource: DataSource, solicitudId: string
     }
     await manager.save(solicitud);
     if (changed) {
-      await manager.save(
+      const history = await manager.save(
         manager.create(SolicitudEstado, {
           solicitudId,
           estado,
@@ -65,7 +73,14 @@ export async function recordProgress(dataSource: DataSource, solicitudId: string
       if (estado === 'Rechazada' || estado === 'Error' || estado === 'Vencida') {
         await releaseLedgerPeriods(manager, solicitudId);
       }
+      afterCommit = await events?.estadoCambiado(manager, {
+        solicitud,
+        anterior,
+        at: history.at ?? new Date(),
+      });
     }
-    return solicitud;
+    return { solicitud, afterCommit };
   });
+  if (recorded.afterCommit) await recorded.afterCommit();
+  return recorded.solicitud;
 }

@@ -1,17 +1,23 @@
 import type { DataSource } from 'typeorm';
 import { Paquete, SatRequest, Solicitud } from '../../db';
-import { AppError, SatError, ValidationError, solicitudesErrors } from '../../errors';
+import { AppError, SatError, ValidationError, satErrors, solicitudesErrors } from '../../errors';
 import { satCodeInfo } from '../../sat';
+import { packageObjectKey } from '../../storage';
+import { PackageCustody } from '../custody';
 import type { JobQueue } from '../ports/job-queue';
 import type { PackageStore } from '../ports/package-store';
+import type { SolicitudEventSink } from '../ports/solicitud-events';
 import type { SatCredential, SatGateway } from '../ports/sat-gateway';
 import { bisect, timeRange } from '../periods/time-range';
 import type { FielVault } from '../secrets';
 import { backoffDelaySeconds } from '../solicitudes/backoff';
-import type { FiltrosSolicitud } from '../solicitudes/domain';
 import { SOLICITAR_JOB } from '../solicitudes/registration-service';
 import { recordProgress } from './progress-recorder';
 import type { RfcCallSlots } from './rfc-call-slots';
+import { SAT_CAPS, type SatCaps } from '../planning';
+import { PeriodSizer } from './period-sizer';
+import { QuotaGuard } from './quota-guard';
+import { filtrosOf } from './stored-filters';
 
 export const VERIFICAR_JOB = 'verificar';
 export const DESCARGAR_JOB = 'descargar';
@@ -29,27 +35,33 @@ export interface PipelineOptions {
   readonly rfcSlots?: RfcCallSlots;
   /** Told the size of every package once it is durably stored, e.g. for metrics. */
   readonly onPackageStored?: (bytes: number) => void;
+  /** Hears of every change of a solicitud's estado (webhooks). */
+  readonly events?: SolicitudEventSink;
+  /**
+   * Runs each SAT step with its calls attributed to the solicitud (the raw SAT trail, SatTrail.scoped);
+   * steps run unattributed when absent.
+   */
+  readonly scopeSatCalls?: SatCallScoper;
+  /** Verifies packages before they are acknowledged; one over the pipeline's store when absent. */
+  readonly custody?: PackageCustody;
+  /** SAT's caps per request: XML periods are sized and split to fit them before being sent. */
+  readonly caps?: SatCaps;
 }
+
+/** Runs `work` with the SAT calls it makes attributed to a solicitud (and one of its SAT requests). */
+export type SatCallScoper = <T>(
+  target: { readonly tenantId: string; readonly solicitudId: string; readonly satRequestId?: string },
+  work: () => Promise<T>,
+) => Promise<T>;
+
+/** SAT serves each package at most this many times (then 5008). */
+const SAT_DOWNLOADS_PER_PACKAGE = 2;
+
+/** Verification failures that discard the stored copy: the package must be downloaded again. */
+const CUSTODY_FAILURES = new Set([satErrors.packageCorrupt.code, satErrors.packageStoredMismatch.code]);
 
 /** SAT answers that end a request for good: re-sending the same request would get the same answer. */
 const REJECTED = new Set(['300', '301', '302', '303', '304', '305', '5001', '5002', '5005', '5012']);
-
-function filtrosOf(solicitud: Solicitud): FiltrosSolicitud {
-  const stored = solicitud.filtros;
-  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-  return {
-    rfcContrapartes: Array.isArray(stored.rfcContrapartes) ? stored.rfcContrapartes : [],
-    ...(text(stored.tipoComprobante)
-      ? { tipoComprobante: text(stored.tipoComprobante) as FiltrosSolicitud['tipoComprobante'] }
-      : {}),
-    ...(text(stored.estadoComprobante)
-      ? { estadoComprobante: text(stored.estadoComprobante) as FiltrosSolicitud['estadoComprobante'] }
-      : {}),
-    ...(text(stored.rfcACuentaTerceros) ? { rfcACuentaTerceros: text(stored.rfcACuentaTerceros) } : {}),
-    ...(text(stored.complemento) ? { complemento: text(stored.complemento) } : {}),
-    ...(text(stored.uuid) ? { uuid: text(stored.uuid) } : {}),
-  };
-}
 
 function tryLater(codEstatus: string, mensaje: string): SatError {
   return new SatError(solicitudesErrors.satTryLater, { params: { satCode: codEstatus, mensaje } });
@@ -62,6 +74,9 @@ function tryLater(codEstatus: string, mensaje: string): SatError {
  */
 export class SolicitudPipeline {
   private readonly clock: () => Date;
+  private readonly custody: PackageCustody;
+  private readonly quota: QuotaGuard;
+  private readonly sizer: PeriodSizer;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -72,6 +87,26 @@ export class SolicitudPipeline {
     private readonly options: PipelineOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.custody = options.custody ?? new PackageCustody(dataSource, store);
+    this.quota = new QuotaGuard(dataSource, {
+      recheckSeconds: options.verifyInitialDelaySeconds,
+      clock: this.clock,
+    });
+    this.sizer = new PeriodSizer(dataSource, {
+      caps: options.caps ?? SAT_CAPS,
+      recheckInitialSeconds: options.verifyInitialDelaySeconds,
+      recheckMaxSeconds: options.verifyMaxDelaySeconds,
+      horizonHours: options.verifyHorizonHours,
+      clock: this.clock,
+    });
+  }
+
+  /** A SAT step, attributed to its solicitud for the raw trail when the pipeline was given a scoper. */
+  private scoped<T>(solicitud: Solicitud, satRequestId: string, work: () => Promise<T>): Promise<T> {
+    const scope = this.options.scopeSatCalls;
+    return scope
+      ? scope({ tenantId: solicitud.tenantId, solicitudId: solicitud.id, satRequestId }, work)
+      : work();
   }
 
   private async credentialFor(solicitud: Solicitud): Promise<SatCredential> {
@@ -134,7 +169,7 @@ export class SolicitudPipeline {
         nextCheckAt: null,
       },
     );
-    await recordProgress(this.dataSource, solicitud.id);
+    await recordProgress(this.dataSource, solicitud.id, this.options.events);
   }
 
   private async load(
@@ -153,11 +188,44 @@ export class SolicitudPipeline {
     const loaded = await this.load(satRequestId);
     if (!loaded || loaded.request.estado !== 'Pendiente') return;
     const { request, solicitud } = loaded;
-    return this.withRfcSlot(solicitud, () => this.sendRequest(request, solicitud));
+    if (!request.dimensionada) {
+      // An XML period is measured before it is spent (see PeriodSizer); no SAT call happens here.
+      const sized = await this.unlessPermanent(
+        () => this.sizer.size(request, solicitud),
+        (failure) => this.endRequest(request, solicitud, failure),
+      );
+      if (!sized) return;
+      if (sized.kind === 'wait') return sized.until;
+      if (sized.kind === 'split') {
+        await recordProgress(this.dataSource, solicitud.id, this.options.events);
+        for (const child of sized.children) await this.jobs.enqueue(SOLICITAR_JOB, child);
+        return;
+      }
+    }
+    return this.withRfcSlot(solicitud, () =>
+      this.scoped(solicitud, request.id, () => this.sendRequest(request, solicitud)),
+    );
   }
 
-  private async sendRequest(request: SatRequest, solicitud: Solicitud): Promise<void> {
+  private async sendRequest(request: SatRequest, solicitud: Solicitud): Promise<Date | void> {
     const repository = this.dataSource.getRepository(SatRequest);
+    // Never an identical request while SAT still works on one (5005), never a third XML one (5002).
+    const reservation = await this.quota.reserve(request, solicitud);
+    if (reservation.kind === 'wait') return reservation.until;
+    if (reservation.kind === 'refused') {
+      await repository.update(
+        { id: request.id },
+        {
+          estado: 'Rechazada',
+          codEstatus: reservation.codigo,
+          mensaje: reservation.mensaje,
+          finishedAt: this.clock(),
+          nextCheckAt: null,
+        },
+      );
+      await recordProgress(this.dataSource, solicitud.id, this.options.events);
+      return;
+    }
     await repository.increment({ id: request.id }, 'attempts', 1);
     const outcome = await this.unlessPermanent(
       async () =>
@@ -173,6 +241,7 @@ export class SolicitudPipeline {
         }),
       (failure) => this.endRequest(request, solicitud, failure),
     );
+    await this.quota.settle(request, reservation, outcome?.codEstatus);
     if (!outcome) return;
     const now = this.clock();
     const answer = { codEstatus: outcome.codEstatus, mensaje: outcome.mensaje };
@@ -188,7 +257,7 @@ export class SolicitudPipeline {
           nextCheckAt,
         },
       );
-      await recordProgress(this.dataSource, solicitud.id);
+      await recordProgress(this.dataSource, solicitud.id, this.options.events);
       await this.jobs.enqueue(VERIFICAR_JOB, request.id, nextCheckAt);
       return;
     }
@@ -196,7 +265,7 @@ export class SolicitudPipeline {
     const estado =
       outcome.codEstatus === '5004' ? 'SinDatos' : REJECTED.has(outcome.codEstatus) ? 'Rechazada' : 'Error';
     await repository.update({ id: request.id }, { ...answer, estado, finishedAt: now, nextCheckAt: null });
-    await recordProgress(this.dataSource, solicitud.id);
+    await recordProgress(this.dataSource, solicitud.id, this.options.events);
   }
 
   /** Asks SAT how a request is going; returns when to ask again while it is still running. */
@@ -204,7 +273,9 @@ export class SolicitudPipeline {
     const loaded = await this.load(satRequestId);
     if (!loaded || !['Solicitada', 'EnProceso'].includes(loaded.request.estado)) return;
     const { request, solicitud } = loaded;
-    return this.withRfcSlot(solicitud, () => this.checkRequest(request, solicitud));
+    return this.withRfcSlot(solicitud, () =>
+      this.scoped(solicitud, request.id, () => this.checkRequest(request, solicitud)),
+    );
   }
 
   private async checkRequest(request: SatRequest, solicitud: Solicitud): Promise<Date | void> {
@@ -235,7 +306,7 @@ export class SolicitudPipeline {
         { id: request.id },
         { ...seen, estado: 'Error', finishedAt: now, nextCheckAt: null },
       );
-      await recordProgress(this.dataSource, solicitud.id);
+      await recordProgress(this.dataSource, solicitud.id, this.options.events);
       return;
     }
     if (outcome.estadoSolicitud === 1 || outcome.estadoSolicitud === 2) {
@@ -245,7 +316,7 @@ export class SolicitudPipeline {
           { id: request.id },
           { ...seen, estado: 'Vencida', finishedAt: now, nextCheckAt: null },
         );
-        await recordProgress(this.dataSource, solicitud.id);
+        await recordProgress(this.dataSource, solicitud.id, this.options.events);
         return;
       }
       const delay = backoffDelaySeconds(request.verifyAttempts, {
@@ -255,7 +326,7 @@ export class SolicitudPipeline {
       });
       const nextCheckAt = new Date(now.getTime() + delay * 1000);
       await repository.update({ id: request.id }, { ...seen, estado: 'EnProceso', nextCheckAt });
-      await recordProgress(this.dataSource, solicitud.id);
+      await recordProgress(this.dataSource, solicitud.id, this.options.events);
       return nextCheckAt;
     }
     if (outcome.codigoEstadoSolicitud === '5003') {
@@ -273,7 +344,7 @@ export class SolicitudPipeline {
               : 'Error';
       await repository.update({ id: request.id }, { ...seen, estado, finishedAt: now, nextCheckAt: null });
     }
-    await recordProgress(this.dataSource, solicitud.id);
+    await recordProgress(this.dataSource, solicitud.id, this.options.events);
   }
 
   private async terminada(
@@ -366,11 +437,28 @@ export class SolicitudPipeline {
     const solicitud = await this.dataSource
       .getRepository(Solicitud)
       .findOneByOrFail({ id: paquete.solicitudId });
-    return this.withRfcSlot(solicitud, () => this.downloadPackage(paquete, solicitud));
+    return this.withRfcSlot(solicitud, () =>
+      this.scoped(solicitud, paquete.satRequestId, () => this.downloadPackage(paquete, solicitud)),
+    );
   }
 
   private async downloadPackage(paquete: Paquete, solicitud: Solicitud): Promise<void> {
     const repository = this.dataSource.getRepository(Paquete);
+    // An earlier attempt stored the bytes and died before acknowledging them: verified, they spare
+    // SAT's second (and last) download of this package.
+    if (paquete.objectKey && paquete.sha256 && paquete.tamano !== null && !paquete.storedAt) {
+      const recorded = {
+        idPaquete: paquete.idPaquete,
+        objectKey: paquete.objectKey,
+        size: paquete.tamano,
+        sha256: paquete.sha256,
+      };
+      if (await this.custody.recover(recorded)) {
+        await this.acknowledge(paquete, solicitud, recorded, undefined);
+        return;
+      }
+      await repository.update({ id: paquete.id }, { objectKey: null, tamano: null, sha256: null });
+    }
     await repository.update({ id: paquete.id }, { estado: 'Descargando' });
     await repository.increment({ id: paquete.id }, 'satDownloadCount', 1);
     const outcome = await this.unlessPermanent(
@@ -378,7 +466,7 @@ export class SolicitudPipeline {
         this.sat.download(await this.credentialFor(solicitud), solicitud.tipoDocumento, paquete.idPaquete),
       async (failure) => {
         await repository.update({ id: paquete.id }, { estado: 'Error', ...failure });
-        await recordProgress(this.dataSource, solicitud.id);
+        await recordProgress(this.dataSource, solicitud.id, this.options.events);
       },
     );
     if (!outcome) return;
@@ -390,24 +478,77 @@ export class SolicitudPipeline {
         { id: paquete.id },
         { estado, codigo: outcome.codEstatus, mensaje: outcome.mensaje },
       );
-      await recordProgress(this.dataSource, solicitud.id);
+      await recordProgress(this.dataSource, solicitud.id, this.options.events);
       return;
     }
-    const year = (solicitud.fechaInicial ?? solicitud.createdAt).getUTCFullYear();
-    const key = `tenants/${solicitud.tenantId}/${solicitud.rfc}/${year}/${solicitud.id}/${paquete.idPaquete}.zip`;
+    const key = packageObjectKey({
+      tenantId: solicitud.tenantId,
+      rfc: solicitud.rfc,
+      year: (solicitud.fechaInicial ?? solicitud.createdAt).getUTCFullYear(),
+      solicitudId: solicitud.id,
+      paqueteId: paquete.idPaquete,
+    });
     const stored = await this.store.put(key, outcome.paquete, { contentType: 'application/zip' });
     this.options.onPackageStored?.(stored.size);
+    const recorded = {
+      idPaquete: paquete.idPaquete,
+      objectKey: key,
+      size: stored.size,
+      sha256: stored.sha256,
+    };
+    // Written before the check, still unacknowledged (no storedAt): if this run dies now, the next
+    // one verifies these bytes instead of downloading again.
     await repository.update(
+      { id: paquete.id },
+      { objectKey: key, tamano: stored.size, sha256: stored.sha256 },
+    );
+    let verification;
+    try {
+      // SAT's last download of a package: a damaged ZIP is still kept (and said so), as nothing better
+      // will come; before that, damage means downloading again.
+      verification = await this.custody.verifyOrDiscard(recorded, {
+        acceptDamagedZip: paquete.satDownloadCount + 1 >= SAT_DOWNLOADS_PER_PACKAGE,
+      });
+    } catch (error) {
+      // Damaged or mis-stored bytes were removed: forget them, so the retry downloads again. Anything
+      // else (storage not answering while reading back) keeps them for the retry to verify.
+      if (error instanceof SatError && CUSTODY_FAILURES.has(error.code)) {
+        await repository.update({ id: paquete.id }, { objectKey: null, tamano: null, sha256: null });
+      }
+      throw error;
+    }
+    await this.acknowledge(paquete, solicitud, recorded, verification.zipProblem);
+  }
+
+  /**
+   * The package is stored and verified: only now is it Almacenado (FechaAlmacenado), recorded under
+   * the key of identical content the tenant already has, if any, and sent to be indexed.
+   */
+  private async acknowledge(
+    paquete: Paquete,
+    solicitud: Solicitud,
+    recorded: { objectKey: string; size: number; sha256: string },
+    zipProblem: string | undefined,
+  ): Promise<void> {
+    const objectKey = await this.custody.deduplicate({
+      id: paquete.id,
+      tenantId: paquete.tenantId,
+      objectKey: recorded.objectKey,
+      size: recorded.size,
+      sha256: recorded.sha256,
+    });
+    await this.dataSource.getRepository(Paquete).update(
       { id: paquete.id },
       {
         estado: 'Almacenado',
-        objectKey: key,
-        tamano: stored.size,
-        sha256: stored.sha256,
+        objectKey,
+        tamano: recorded.size,
+        sha256: recorded.sha256,
         storedAt: this.clock(),
+        ...(zipProblem ? { mensaje: zipProblem } : {}),
       },
     );
-    await recordProgress(this.dataSource, solicitud.id);
+    await recordProgress(this.dataSource, solicitud.id, this.options.events);
     await this.jobs.enqueue(INDEXAR_JOB, paquete.id);
   }
 }

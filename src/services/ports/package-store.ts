@@ -8,4 +8,6 @@ export interface PackageStore {
     options?: { readonly contentType?: string },
   ): Promise<{ size: number; sha256: string }>;
   get(key: string, range?: { readonly start: number; readonly end: number }): Promise<Readable>;
+  /** Removes an object (a copy that failed verification, a duplicate of stored content). */
+  delete(key: string): Promise<void>;
 }

@@ -1,25 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
-import {
-  Contribuyente,
-  Registro,
-  SatRequest,
-  Solicitud,
-  SolicitudEstado,
-  claimLedgerPeriods,
-  findLedgerCoverage,
-  findLedgerGaps,
-  lockLedgerKey,
-  type CanalRegistro,
-  type InstantRange,
-  type LedgerKey,
-} from '../../db';
+import type { DataSource } from 'typeorm';
+import { Contribuyente, Registro, type CanalRegistro } from '../../db';
 import { ConflictError, solicitudesErrors } from '../../errors';
 import type { JobQueue } from '../ports/job-queue';
-import { mergeRanges, splitAt, timeRange, type TimeRange } from '../periods/time-range';
+import { SAT_CAPS, type SatCaps } from '../planning';
 import type { Contexto, TipoSolicitud } from './domain';
-import { fanOut, filtersFor, type Combinacion } from './fan-out';
-import { canonicalFilters, filtersKey } from './ledger-key';
+import { fanOut, type Combinacion } from './fan-out';
+import { canonicalFilters } from './ledger-key';
+import { assessCombination, type AssessmentContext } from './registration-assessment';
+import { periodos } from './registration-plan';
+import { writeCombination } from './registration-writer';
 import {
   parseRegistrationRequest,
   type RegistrationInput,
@@ -29,7 +19,8 @@ import {
 /** Job that sends one SAT request (a solicitud, or one part of a split one). */
 export const SOLICITAR_JOB = 'solicitar';
 
-export type EstadoRegistro = 'Registrada' | 'Duplicada' | 'Rechazada';
+/** `Simulada`: a dry run (`simular`) that would have registered; nothing was. */
+export type EstadoRegistro = 'Registrada' | 'Duplicada' | 'Rechazada' | 'Simulada';
 
 /** One record per resulting solicitud, as RegistrarSolicitud answers it. */
 export interface RegistrationResult {
@@ -41,8 +32,17 @@ export interface RegistrationResult {
   readonly mensaje: string | null;
   /** Solicitudes that already cover (part of) the period: all of it when Duplicada. */
   readonly idsSolicitudExistentes: readonly string[];
-  /** The sub-periods that will actually be asked of SAT (ISO instants, half-open). */
+  /**
+   * The sub-periods that will actually be asked of SAT (ISO instants, half-open): the planned parts,
+   * or a whole period that a metadata request must still size (see `dimensionado`).
+   */
   readonly periodosSolicitados: readonly { readonly inicio: string; readonly fin: string }[];
+  /** SAT requests this costs as far as known now (parts plus metadata sizing requests). */
+  readonly solicitudesSat?: number;
+  /** Documents expected, when every part was sized from the metadata index. */
+  readonly documentosEstimados?: number | null;
+  /** False while some period still has to be sized (its parts, and so the count, may grow). */
+  readonly dimensionado?: boolean;
 }
 
 export interface RegistrationCaller {
@@ -55,16 +55,9 @@ export interface RegistrationCaller {
 export interface RegistrationServiceOptions {
   /** Periods ending less than this long ago are always requested again: SAT may still change them. */
   readonly settlementWindowHours: number;
+  /** SAT's caps per request; periods are planned so every part fits (SAT's own by default). */
+  readonly caps?: SatCaps;
   readonly clock?: () => Date;
-}
-
-function toInstantRange(range: TimeRange): InstantRange {
-  return { start: range.start, end: range.end };
-}
-
-function fromInstantRange(range: InstantRange): TimeRange {
-  if (!range.start || !range.end) throw new RangeError('unbounded ledger range');
-  return timeRange(range.start, range.end);
 }
 
 function parametersHash(request: RegistrationRequest): string {
@@ -102,6 +95,7 @@ export class RegistrationService {
   async register(caller: RegistrationCaller, input: RegistrationInput): Promise<RegistrationResult[]> {
     const now = this.clock();
     const request = parseRegistrationRequest(input, now);
+    if (request.simular) return this.simulate(caller, request, now);
     const hash = parametersHash(request);
     const pending: string[] = [];
     const results = await this.dataSource.transaction(async (manager) => {
@@ -134,27 +128,27 @@ export class RegistrationService {
           resultados: [],
         }),
       );
-      const combinaciones =
-        request.filtros.uuid !== undefined
-          ? [{ contexto: 'Emitidos', tipoSolicitud: 'CFDI' } as const]
-          : fanOut(request.contexto, request.tipoSolicitud);
+      const combinaciones = combinationsOf(request);
       const contribuyente = await manager.findOneBy(Contribuyente, {
         tenantId: caller.tenantId,
         rfc: request.rfc,
       });
       const created: RegistrationResult[] = [];
       for (const combinacion of combinaciones) {
+        const assessment = await assessCombination(manager, {
+          ...this.assessing(caller, request, combinaciones, contribuyente, now),
+          combinacion,
+          lock: true,
+        });
         created.push(
-          await this.registerOne(
-            manager,
-            caller,
-            request,
-            combinacion,
-            contribuyente,
-            registro.id,
-            now,
-            pending,
-          ),
+          assessment.kind === 'answered'
+            ? assessment.result
+            : await writeCombination(manager, {
+                ...this.assessing(caller, request, combinaciones, contribuyente, now),
+                assessment,
+                registroId: registro.id,
+                pending,
+              }),
         );
       }
       registro.resultados = created;
@@ -165,127 +159,72 @@ export class RegistrationService {
     return results;
   }
 
-  private async registerOne(
-    manager: EntityManager,
+  /**
+   * The dry run: the same assessment as a registration, answered as `Simulada`, with nothing written
+   * (no registro, solicitud, ledger claim or job) and nothing sent to SAT. A ReferenciaCliente is
+   * neither looked up nor recorded. Sizing uses only the metadata already indexed: a period it does
+   * not describe is reported as still to be sized (`dimensionado` false), never asked of SAT.
+   */
+  private async simulate(
     caller: RegistrationCaller,
     request: RegistrationRequest,
-    combinacion: Combinacion,
-    contribuyente: Contribuyente | null,
-    registroId: string,
     now: Date,
-    pending: string[],
-  ): Promise<RegistrationResult> {
-    const base = { contexto: combinacion.contexto, tipoSolicitud: combinacion.tipoSolicitud };
-    if (!contribuyente?.fielCertificate || !contribuyente.fielValidTo || contribuyente.fielValidTo <= now) {
-      return {
-        ...base,
-        idSolicitud: null,
-        estado: 'Rechazada',
-        codigo: solicitudesErrors.contribuyenteWithoutFiel.code,
-        mensaje: solicitudesErrors.contribuyenteWithoutFiel.es.replace('{rfc}', request.rfc),
-        idsSolicitudExistentes: [],
-        periodosSolicitados: [],
-      };
-    }
-    const filtros = filtersFor(combinacion, request.filtros);
-    const key: LedgerKey = {
-      tenantId: caller.tenantId,
-      rfc: request.rfc,
-      contexto: combinacion.contexto,
-      tipoSolicitud: combinacion.tipoSolicitud,
-      tipoDocumento: request.tipoDocumento,
-      filtrosKey: filtersKey(filtros),
-    };
-    const plan = request.periodo
-      ? await this.plan(manager, key, request.periodo, request.forzar, now)
-      : undefined;
-    if (plan && plan.toRequest.length === 0) {
-      return {
-        ...base,
-        idSolicitud: null,
-        estado: 'Duplicada',
-        codigo: null,
-        mensaje: 'El periodo ya fue solicitado; consulte las solicitudes existentes.',
-        idsSolicitudExistentes: plan.existing,
-        periodosSolicitados: [],
-      };
-    }
-    const solicitud = await manager.save(
-      manager.create(Solicitud, {
+  ): Promise<RegistrationResult[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const combinaciones = combinationsOf(request);
+      const contribuyente = await manager.findOneBy(Contribuyente, {
         tenantId: caller.tenantId,
-        contribuyenteId: contribuyente.id,
-        registroId,
         rfc: request.rfc,
-        contexto: combinacion.contexto,
-        tipoSolicitud: combinacion.tipoSolicitud,
-        tipoDocumento: request.tipoDocumento,
-        fechaInicial: request.periodo?.start ?? null,
-        fechaFinal: request.periodo?.end ?? null,
-        filtros: canonicalFilters(filtros),
-        filtrosKey: key.filtrosKey,
-        referenciaCliente: request.referenciaCliente ?? null,
-        forzar: request.forzar,
-        estado: 'Registrada',
-      }),
-    );
-    await manager.save(manager.create(SolicitudEstado, { solicitudId: solicitud.id, estado: 'Registrada' }));
-    const parts: (TimeRange | undefined)[] = plan ? plan.toRequest : [undefined];
-    for (const [index, part] of parts.entries()) {
-      const satRequest = await manager.save(
-        manager.create(SatRequest, {
-          solicitudId: solicitud.id,
-          parte: index + 1,
-          periodoInicio: part?.start ?? null,
-          periodoFin: part?.end ?? null,
-          estado: 'Pendiente',
-          nextCheckAt: now,
-        }),
-      );
-      pending.push(satRequest.id);
-    }
-    if (plan) await claimLedgerPeriods(manager, key, plan.toClaim.map(toInstantRange), solicitud.id);
-    return {
-      ...base,
-      idSolicitud: solicitud.id,
-      estado: 'Registrada',
-      codigo: null,
-      mensaje: null,
-      idsSolicitudExistentes: plan?.existing ?? [],
-      periodosSolicitados: (plan?.toRequest ?? []).map((range) => ({
-        inicio: range.start.toISOString(),
-        fin: range.end.toISOString(),
-      })),
-    };
+      });
+      const results: RegistrationResult[] = [];
+      for (const combinacion of combinaciones) {
+        const assessment = await assessCombination(manager, {
+          ...this.assessing(caller, request, combinaciones, contribuyente, now),
+          combinacion,
+          lock: false,
+        });
+        results.push(
+          assessment.kind === 'answered'
+            ? assessment.result
+            : {
+                ...assessment.base,
+                idSolicitud: null,
+                estado: 'Simulada',
+                codigo: null,
+                mensaje: null,
+                idsSolicitudExistentes: assessment.ledger?.existing ?? [],
+                periodosSolicitados: periodos(assessment.requests),
+                ...assessment.cost,
+              },
+        );
+      }
+      return results;
+    });
   }
 
-  /**
-   * What to ask SAT for: the settled part of the period minus what the ledger already covers, plus the
-   * unsettled tail (always); `forzar` asks for everything. Only settled gaps are claimed in the ledger.
-   */
-  private async plan(
-    manager: EntityManager,
-    key: LedgerKey,
-    periodo: TimeRange,
-    forzar: boolean,
+  /** What the assessments of every combination of one registration share. */
+  private assessing(
+    caller: RegistrationCaller,
+    request: RegistrationRequest,
+    combinaciones: readonly Combinacion[],
+    contribuyente: Contribuyente | null,
     now: Date,
-  ): Promise<{ toRequest: TimeRange[]; toClaim: TimeRange[]; existing: string[] }> {
-    await lockLedgerKey(manager, key);
-    const settledUntil = new Date(now.getTime() - this.options.settlementWindowHours * 3_600_000);
-    const [settled, unsettled] =
-      periodo.end.getTime() <= settledUntil.getTime()
-        ? [periodo, undefined]
-        : periodo.start.getTime() >= settledUntil.getTime()
-          ? [undefined, periodo]
-          : (splitAt(periodo, settledUntil) as [TimeRange, TimeRange]);
-    let gaps: TimeRange[] = [];
-    let existing: string[] = [];
-    if (settled) {
-      const coverage = await findLedgerCoverage(manager, key, toInstantRange(settled));
-      existing = [...new Set(coverage.map((item) => item.solicitudId))];
-      gaps = (await findLedgerGaps(manager, key, toInstantRange(settled))).map(fromInstantRange);
-    }
-    const toRequest = forzar ? [periodo] : [...gaps, ...(unsettled ? [unsettled] : [])];
-    // A gap ending where the unsettled tail begins is one SAT request, not two.
-    return { toRequest: mergeRanges(toRequest), toClaim: gaps, existing };
+  ): Omit<AssessmentContext, 'combinacion' | 'lock'> {
+    return {
+      caller,
+      request,
+      combinaciones,
+      contribuyente,
+      now,
+      settlementWindowHours: this.options.settlementWindowHours,
+      caps: this.options.caps ?? SAT_CAPS,
+    };
   }
+}
+
+/** SAT takes one contexto and one tipo per request: `Ambos` fans out; a Uuid is always issued XML. */
+function combinationsOf(request: RegistrationRequest): readonly Combinacion[] {
+  return request.filtros.uuid !== undefined
+    ? [{ contexto: 'Emitidos', tipoSolicitud: 'CFDI' }]
+    : fanOut(request.contexto, request.tipoSolicitud);
 }

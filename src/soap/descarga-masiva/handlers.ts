@@ -1,11 +1,14 @@
-import { AuthenticationError, InternalError, generalErrors } from '../../errors';
+import { AuthenticationError, generalErrors } from '../../errors';
 import type { CfdiService } from '../../services/cfdi';
+import type { SatHealth } from '../../services/sat-health';
+import type { ReconciliationService } from '../../services/reconciliation';
 import type {
   DownloadLinkService,
   RegistrationService,
   SolicitudQueryService,
 } from '../../services/solicitudes';
 import type { SoapCallContext, SoapInput, SoapOperationHandler } from '../soap-call-context';
+import { consultarConciliacion } from './conciliacion';
 import { flag, integer, record, text, texts } from './input';
 import { cfdi, detalle, fecha, resultado, resumen } from './output';
 
@@ -15,17 +18,14 @@ export interface DescargaMasivaServices {
   readonly queries: SolicitudQueryService;
   readonly links: DownloadLinkService;
   readonly cfdi: CfdiService;
+  readonly reconciliation: ReconciliationService;
+  /** SAT's health: RecuperarSolicitud notes when SAT, not the request, is in trouble (AvisoSat). */
+  readonly satHealth?: Pick<SatHealth, 'noticeFor'>;
 }
 
 function tenantOf(context: SoapCallContext): { tenantId: string; userId: string } {
   if (!context.principal) throw new AuthenticationError(generalErrors.unauthenticated);
   return { tenantId: context.principal.tenantId, userId: context.principal.userId };
-}
-
-function unavailable(operation: string): SoapOperationHandler {
-  return () => {
-    throw new InternalError(generalErrors.operationUnavailable, { params: { operation } });
-  };
 }
 
 /** One thin handler per operation: read the input, call one service, shape the answer. */
@@ -61,7 +61,11 @@ export function createDescargaMasivaHandlers(
     RecuperarSolicitud: async (input, context) => {
       const { tenantId } = tenantOf(context);
       const detail = await services.queries.get(tenantId, text(input.IdSolicitud) ?? '');
-      return { Solicitud: detalle(detail) };
+      // The health note is a courtesy: without figures the answer goes out without it.
+      const aviso = await services.satHealth
+        ?.noticeFor(detail.solicitud.tipoDocumento, detail.solicitud.estado)
+        .catch(() => undefined);
+      return { Solicitud: detalle(detail, aviso) };
     },
 
     RecuperarListaSolicitudes: async (input, context) => {
@@ -145,7 +149,8 @@ export function createDescargaMasivaHandlers(
         ...(found.url ? { Url: found.url, Expira: fecha(found.expiresAt) } : {}),
       };
     },
-    // Backed by reconciliation (issue 8): until then a clear Fault.
-    ConsultarConciliacion: unavailable('ConsultarConciliacion'),
+
+    ConsultarConciliacion: async (input, context) =>
+      consultarConciliacion(services.reconciliation, tenantOf(context).tenantId, input),
   };
 }

@@ -1,5 +1,6 @@
 import { toMexicoWallClock } from '../../services/periods/mexico-time';
 import type { CfdiService } from '../../services/cfdi';
+import type { SatNotice } from '../../services/sat-health';
 import type { RegistrationResult, SolicitudDetail } from '../../services/solicitudes';
 
 // The soap layer sees records only through what services return.
@@ -47,6 +48,9 @@ export function resultado(result: RegistrationResult): Record<string, unknown> {
             })),
           }
         : undefined,
+    SolicitudesSat: result.solicitudesSat,
+    DocumentosEstimados: result.documentosEstimados ?? undefined,
+    Dimensionado: result.dimensionado,
   });
 }
 
@@ -119,7 +123,30 @@ function cambio(change: SolicitudEstado): Record<string, unknown> {
   });
 }
 
-export function detalle(detail: SolicitudDetail): Record<string, unknown> {
+const OPERACIONES_SAT: Readonly<Record<SatNotice['operation'], string>> = {
+  autenticacion: 'Autenticacion',
+  solicitud: 'Solicitud',
+  verificacion: 'Verificacion',
+  descarga: 'Descarga',
+};
+
+/** RecuperarSolicitud's AvisoSat: the SAT service the solicitud waits on is degraded or down. */
+function avisoSat(aviso: SatNotice): Record<string, unknown> {
+  return compact({
+    Servicio: aviso.servicio === 'retenciones' ? 'Retenciones' : 'CFDI',
+    Operacion: OPERACIONES_SAT[aviso.operation],
+    Estado: aviso.state === 'down' ? 'Caido' : 'Degradado',
+    PorcentajeExito: aviso.successRate === undefined ? undefined : Math.round(aviso.successRate * 100),
+    Mensaje: aviso.es,
+    MensajeEn: aviso.en,
+  });
+}
+
+/**
+ * RecuperarSolicitud's Solicitud. With `aviso` (SAT in trouble), a solicitud without a message of its
+ * own carries the note as its Mensaje, for clients that read only that, and every one gets AvisoSat.
+ */
+export function detalle(detail: SolicitudDetail, aviso?: SatNotice): Record<string, unknown> {
   const { solicitud } = detail;
   return {
     ...resumen(solicitud),
@@ -129,13 +156,14 @@ export function detalle(detail: SolicitudDetail): Record<string, unknown> {
       CodigoSat: solicitud.satCodEstatus ?? undefined,
       MensajeSat: solicitud.satMensaje ?? undefined,
       Codigo: solicitud.codigo ?? undefined,
-      Mensaje: solicitud.mensaje ?? undefined,
+      Mensaje: solicitud.mensaje ?? aviso?.es ?? undefined,
       FechaInicioProceso: fecha(solicitud.startedAt),
       FechaFinProceso: fecha(solicitud.finishedAt),
     }),
     SolicitudesSat: { SolicitudSat: detail.satRequests.map(solicitudSat) },
     Paquetes: { Paquete: detail.paquetes.map(paquete) },
     Historial: { Cambio: detail.historial.map(cambio) },
+    ...(aviso ? { AvisoSat: avisoSat(aviso) } : {}),
   };
 }
 

@@ -2,14 +2,26 @@ import { html, type SafeHtml } from './html';
 import type { MessageKey } from './i18n';
 import type { PageContext } from './page-context';
 
-export type Section = 'solicitudes' | 'nueva' | 'cfdi' | 'fiel' | 'apiUsers' | 'none';
+export type Section =
+  | 'solicitudes'
+  | 'nueva'
+  | 'cfdi'
+  | 'conciliacion'
+  | 'fiel'
+  | 'apiUsers'
+  | 'notificaciones'
+  | 'estadoSat'
+  | 'none';
 
 const NAV: readonly { section: Section; href: string; label: MessageKey; adminOnly: boolean }[] = [
   { section: 'solicitudes', href: '/solicitudes', label: 'nav.solicitudes', adminOnly: false },
   { section: 'nueva', href: '/solicitudes/nueva', label: 'nav.nueva', adminOnly: false },
   { section: 'cfdi', href: '/cfdi', label: 'nav.cfdi', adminOnly: false },
+  { section: 'conciliacion', href: '/conciliacion', label: 'nav.conciliacion', adminOnly: false },
   { section: 'fiel', href: '/fiel', label: 'nav.fiel', adminOnly: true },
   { section: 'apiUsers', href: '/usuarios-api', label: 'nav.apiUsers', adminOnly: true },
+  { section: 'notificaciones', href: '/notificaciones', label: 'nav.notificaciones', adminOnly: true },
+  { section: 'estadoSat', href: '/estado-sat', label: 'nav.estadoSat', adminOnly: false },
 ];
 
 export function csrfField(context: PageContext): SafeHtml {

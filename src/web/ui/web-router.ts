@@ -11,6 +11,9 @@ import { errorPage } from './pages/error-page';
 import { signInPage } from './pages/sign-in-page';
 import { createAdminRoutes, type AdminRouteServices } from './routes/admin-routes';
 import { createCfdiRoutes, type CfdiRouteServices } from './routes/cfdi-routes';
+import { createConciliacionRoutes, type ConciliacionRouteServices } from './routes/conciliacion-routes';
+import { createNotificacionesRoutes, type NotificacionesRouteServices } from './routes/notificaciones-routes';
+import { createSatRoutes, type SatRouteServices } from './routes/sat-routes';
 import { createSolicitudesRoutes, type SolicitudesRouteServices } from './routes/solicitudes-routes';
 import {
   LANG_COOKIE,
@@ -25,7 +28,14 @@ import {
   webLocals,
 } from './web-kit';
 
-export interface WebServices extends SolicitudesRouteServices, AdminRouteServices, CfdiRouteServices {
+export interface WebServices
+  extends
+    SolicitudesRouteServices,
+    AdminRouteServices,
+    CfdiRouteServices,
+    ConciliacionRouteServices,
+    NotificacionesRouteServices,
+    SatRouteServices {
   readonly logger: Logger;
   readonly users: WebUserService;
   readonly sessions: SessionStore;
@@ -197,6 +207,9 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
   router.use(createSolicitudesRoutes(services));
   router.use(createAdminRoutes(services));
   router.use(createCfdiRoutes(services));
+  router.use(createConciliacionRoutes(services));
+  router.use(createNotificacionesRoutes(services));
+  router.use(createSatRoutes(services));
 
   router.use((request, response) => {
     const context = pageContext(request, response);

@@ -19,8 +19,9 @@ const SEED = 'pipeline-faults';
 const DOCUMENTS_PER_DAY = 6;
 const SOLICITUDES = 100;
 const DAY_MS = 86_400_000;
-// About 30 s alone; the wait below allows 240 s for a loaded CI machine, and so must Jest.
-jest.setTimeout(300_000);
+// About 30 s alone before XML periods were sized first; each XML solicitud now waits for one metadata
+// solicitud, so twice the SAT work: the wait below allows 420 s for a loaded CI machine, and so must Jest.
+jest.setTimeout(480_000);
 
 describe('a hundred solicitudes through a SAT failing 20% of its calls', () => {
   let database: EmptyDatabase;
@@ -103,7 +104,7 @@ describe('a hundred solicitudes through a SAT failing 20% of its calls', () => {
       ids.push(registered?.IdSolicitud as string);
     }
 
-    const deadline = Date.now() + 240_000;
+    const deadline = Date.now() + 420_000;
     let open = ids.length;
     while (open > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -142,10 +142,13 @@ describe('workers killed mid-step (SIGKILL) and replaced', () => {
     ).toBe(true);
     const start = fromMexicoTime(`${from}T00:00:00`) as Date;
     const end = new Date((fromMexicoTime(`${to}T23:59:59`) as Date).getTime() + 1000);
-    const asked = simulator.state.registry
+    const sameStart = simulator.state.registry
       .all()
       .filter((request) => request.criteria.start?.getTime() === start.getTime());
+    // The XML request, and the metadata request that sized its period first: each asked once.
+    const asked = sameStart.filter((request) => request.criteria.tipoSolicitud === 'CFDI');
     expect(asked).toHaveLength(1);
+    expect(sameStart.filter((request) => request.criteria.tipoSolicitud === 'Metadata')).toHaveLength(1);
 
     const expected = [...corpus.documents(RFC, 'cfdi', start, end)]
       .filter((document) => document.rfcEmisor === RFC)

@@ -44,7 +44,8 @@ describe('findOverdueWork', () => {
         fechaInicial: '2025-01-01T00:00:00',
         fechaFinal: '2025-01-31T23:59:59',
         contexto: 'Emitidos',
-        tipoSolicitud: 'CFDI',
+        // Metadata: an XML period would also get the metadata solicitud that sizes it.
+        tipoSolicitud: 'Metadata',
       },
     );
     const overdue = await findOverdueWork(database.dataSource, 60);

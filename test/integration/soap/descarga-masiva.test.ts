@@ -181,10 +181,23 @@ describe('DescargaMasiva SOAP binding over HTTP', () => {
     expect(text).toMatch(/descarga_masiva_job_queue_depth \d+/);
   });
 
-  it('says clearly that an operation of a later milestone is not available yet', async () => {
+  it('answers ConsultarConciliacion: an empty report before any download, DM-9040 for an RFC not of the account', async () => {
+    const [empty] = await client.ConsultarConciliacionAsync({
+      Rfc: 'EKU9003173C9',
+      FechaInicial: '2026-01-01T00:00:00',
+      FechaFinal: '2026-01-31T23:59:59',
+    });
+    expect(empty.Resumen).toEqual({
+      DocumentosEnMetadata: 0,
+      ConXml: 0,
+      SinXml: 0,
+      XmlDeCancelados: 0,
+      RecibidosCanceladosSinXml: 0,
+    });
+    expect([empty.Total, empty.Pagina, empty.TotalPaginas]).toEqual([0, 1, 0]);
     const error = await client
       .ConsultarConciliacionAsync({
-        Rfc: 'EKU9003173C9',
+        Rfc: 'AAA010101AAA',
         FechaInicial: '2026-01-01T00:00:00',
         FechaFinal: '2026-01-31T23:59:59',
       })
@@ -192,6 +205,6 @@ describe('DescargaMasiva SOAP binding over HTTP', () => {
         () => undefined,
         (caught: unknown) => caught,
       );
-    expect(faultOf(error).Codigo).toBe('DM-1002');
+    expect(faultOf(error).Codigo).toBe('DM-9040');
   });
 });

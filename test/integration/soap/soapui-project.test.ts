@@ -47,8 +47,7 @@ const EXPECTED: Record<string, { answer: boolean; faults: string[] }> = {
   RecuperarListaSolicitudes: { answer: true, faults: [] },
   ConsultarCfdi: { answer: true, faults: [] },
   RecuperarCfdi: { answer: false, faults: ['DM-9017'] },
-  // Not implemented yet (DM-1002); an answer once it is.
-  ConsultarConciliacion: { answer: true, faults: ['DM-1002'] },
+  ConsultarConciliacion: { answer: true, faults: [] },
 };
 
 const exec = promisify(execFile);

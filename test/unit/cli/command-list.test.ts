@@ -11,6 +11,7 @@ const COMMANDS = [
   'worker',
   'sat-simulator',
   'export',
+  'webhook',
 ];
 
 function subcommand(...names: string[]) {
@@ -37,7 +38,8 @@ describe('descarga-masiva --help', () => {
   });
 
   it('keeps the documented subcommands and flags', () => {
-    expect(subcommand('tenant').commands.map((command) => command.name())).toEqual(['create', 'list']);
+    expect(subcommand('tenant').commands.map((command) => command.name())).toEqual(['create', 'list', 'set']);
+    expect(flags('tenant', 'set')).toEqual(['--sat-trail']);
     expect(subcommand('user').commands.map((command) => command.name())).toEqual([
       'create',
       'list',
@@ -53,6 +55,18 @@ describe('descarga-masiva --help', () => {
     ]);
     expect(flags('fiel', 'list')).toEqual(['--json', '--tenant']);
     expect(flags('fiel', 'remove')).toEqual(['--rfc', '--tenant']);
+    expect(subcommand('webhook').commands.map((command) => command.name())).toEqual([
+      'add',
+      'list',
+      'remove',
+      'enable',
+      'disable',
+      'deliveries',
+    ]);
+    expect(flags('webhook', 'add')).toEqual(['--events', '--tenant', '--url']);
+    expect(flags('webhook', 'list')).toEqual(['--json', '--tenant']);
+    expect(flags('webhook', 'remove')).toEqual(['--id', '--tenant']);
+    expect(flags('webhook', 'deliveries')).toEqual(['--id', '--json', '--limit', '--tenant']);
     expect(flags('export')).toEqual(['--dest', '--extract', '--rfc', '--since', '--tenant']);
   });
 });

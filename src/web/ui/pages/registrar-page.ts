@@ -1,4 +1,5 @@
 import type { RegistrationResult } from '../../../services/solicitudes';
+import { integer, periodo } from '../format';
 import { html, type SafeHtml } from '../html';
 import { csrfField, layout } from '../layout';
 import type { PageContext } from '../page-context';
@@ -10,6 +11,26 @@ export interface RegistrarView {
   readonly values: Readonly<Record<string, string>>;
   readonly error?: { code: string; message: string };
   readonly results?: readonly RegistrationResult[];
+}
+
+/** What the registration costs at SAT (and, for a dry run, would cost): requests, documents, periods. */
+function cost(context: PageContext, row: RegistrationResult): SafeHtml | string {
+  if (row.solicitudesSat === undefined || (row.estado !== 'Registrada' && row.estado !== 'Simulada'))
+    return '';
+  const { t, lang } = context;
+  const documentos =
+    row.documentosEstimados === null || row.documentosEstimados === undefined
+      ? t('registrar.documentosDesconocidos')
+      : t('registrar.documentos', { n: integer(row.documentosEstimados, lang) });
+  return html`<div class="costo" data-solicitudes-sat="${String(row.solicitudesSat)}">
+    ${t(row.dimensionado ? 'registrar.costo' : 'registrar.costoMinimo', { n: row.solicitudesSat })} ·
+    ${documentos}
+    <ul class="periodos">
+      ${row.periodosSolicitados.map(
+        (item) => html`<li>${periodo(new Date(item.inicio), new Date(item.fin), lang)}</li>`,
+      )}
+    </ul>
+  </div>`;
 }
 
 function results(context: PageContext, rows: readonly RegistrationResult[]): SafeHtml {
@@ -40,7 +61,7 @@ function results(context: PageContext, rows: readonly RegistrationResult[]): Saf
                     ? html` ${t('registrar.existentes')}
                       ${row.idsSolicitudExistentes.map((id, index) => html`${index > 0 ? ', ' : ''}<a href="/solicitudes/${id}">${id.slice(0, 8)}</a>`)}`
                     : ''
-                }
+                }${cost(context, row)}
               </td>
             </tr>`,
         )}
@@ -125,6 +146,7 @@ export function registrarPage(context: PageContext, view: RegistrarView): SafeHt
   <div class="row">
     <div><label for="referenciaCliente">${t('field.referencia')}</label><input id="referenciaCliente" name="referenciaCliente" value="${v.referenciaCliente ?? ''}" maxlength="100"></div>
     <div class="check"><input id="forzar" name="forzar" type="checkbox" value="true"${v.forzar === 'true' ? html` checked` : ''}><label for="forzar">${t('field.forzar')}</label></div>
+    <div class="check"><input id="simular" name="simular" type="checkbox" value="true"${v.simular === 'true' ? html` checked` : ''}><label for="simular">${t('field.simular')}</label></div>
   </div>
   <button type="submit" class="primary">${t('registrar.submit')}</button>
 </form>`;

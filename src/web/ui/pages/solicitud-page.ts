@@ -111,6 +111,11 @@ export function solicitudPage(context: PageContext, detail: SolicitudDetail): Sa
     </section>
     <section class="card" aria-labelledby="h-sat">
       <h2 id="h-sat">${t('solicitud.sat')}</h2>
+      ${
+        context.principal?.role === 'admin'
+          ? html`<p><a href="/solicitudes/${s.id}/rastro-sat">${t('rastro.link')}</a></p>`
+          : ''
+      }
       <table class="data">
         <thead>
           <tr>

@@ -20,7 +20,8 @@ export interface AdminRouteServices {
 /** A .cer or .key is a few KB: anything far larger is refused before it is read further. */
 const FIEL_FILE_BYTES = 64 * 1024;
 
-function requireAdmin(request: Request, response: Response, next: NextFunction): void {
+/** Administrators only; anyone else gets a 403 page. */
+export function requireAdmin(request: Request, response: Response, next: NextFunction): void {
   if (principalOf(response).role === 'admin') return next();
   const context = pageContext(request, response);
   const error = new AuthorizationError(generalErrors.forbidden);

@@ -121,6 +121,7 @@ export function createSolicitudesRoutes(services: SolicitudesRouteServices): Rou
       uuid: field(body.uuid),
       referenciaCliente: field(body.referenciaCliente),
       forzar: body.forzar === 'true',
+      simular: body.simular === 'true',
     };
     const context = pageContext(request, response);
     const rfcs = await rfcsWithFiel(tenantId);

@@ -1,0 +1,1 @@
+export { SatTrail, type SatStepTarget, type SatTrailEntry, type SatTrailOptions } from './sat-trail';

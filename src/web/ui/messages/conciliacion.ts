@@ -1,0 +1,91 @@
+import { section } from './section';
+
+/** The reconciliation report: metadata set against the XML held. */
+export const conciliacionMessages = section(
+  {
+    'nav.conciliacion': 'Conciliación',
+    'conciliacion.title': 'Conciliación',
+    'conciliacion.intro':
+      'Compara la metadata del SAT (qué documentos existen y si siguen vigentes) con los XML guardados, UUID por UUID. Se calcula con lo ya descargado; para estatus recientes, registre antes una solicitud de Metadata del periodo.',
+    'conciliacion.form': 'Periodo a conciliar',
+    'conciliacion.desde': 'Emitidos desde',
+    'conciliacion.hasta': 'Emitidos hasta',
+    'conciliacion.ambos': 'Emitidos y recibidos',
+    'conciliacion.clase': 'Mostrar',
+    'conciliacion.diferencias': 'Solo diferencias',
+    'conciliacion.todas': 'Todo',
+    'conciliacion.submit': 'Conciliar',
+    'conciliacion.sinRfc': 'Su cuenta aún no tiene RFC.',
+    'conciliacion.elija': 'Elija RFC y periodo para ver la conciliación.',
+    'conciliacion.resumen': 'Resumen',
+    'conciliacion.enMetadata': '{count} documentos en la metadata del periodo.',
+    'conciliacion.documentos': 'Documentos',
+    'conciliacion.significado': 'Qué significa',
+    'conciliacion.filas': 'Documentos',
+    'conciliacion.exportar': 'Exportar CSV',
+    'conciliacion.uuid': 'UUID',
+    'conciliacion.claseColumna': 'Clase',
+    'conciliacion.emisor': 'Emisor',
+    'conciliacion.receptor': 'Receptor',
+    'conciliacion.fechaEmision': 'Emisión',
+    'conciliacion.estatus': 'Estatus',
+    'conciliacion.paquete': 'Paquete con el XML',
+    'conciliacion.clase.ConXml': 'Con XML',
+    'conciliacion.clase.SinXml': 'Falta el XML',
+    'conciliacion.clase.XmlDeCancelado': 'XML de un cancelado',
+    'conciliacion.clase.RecibidoCanceladoSinXml': 'Recibido cancelado, sin XML',
+    'conciliacion.clase.XmlSinMetadata': 'XML sin metadata',
+    'conciliacion.ayuda.ConXml': 'Vigente y con su XML guardado: en orden.',
+    'conciliacion.ayuda.SinXml':
+      'La metadata lo lista y el SAT entregaría su XML, pero no está guardado: registre una solicitud de CFDI que lo cubra.',
+    'conciliacion.ayuda.XmlDeCancelado':
+      'El XML está guardado pero la metadata dice que se canceló después: ya no tiene efectos fiscales.',
+    'conciliacion.ayuda.RecibidoCanceladoSinXml':
+      'Recibido y cancelado: el SAT no entrega el XML de recibidos cancelados. Es lo esperado.',
+    'conciliacion.ayuda.XmlSinMetadata':
+      'Hay XML guardado pero ninguna metadata lo describe: registre una solicitud de Metadata del periodo.',
+  },
+  {
+    'nav.conciliacion': 'Reconciliation',
+    'conciliacion.title': 'Reconciliation',
+    'conciliacion.intro':
+      'Sets SAT’s metadata (which documents exist and whether they are still valid) against the XML held, UUID by UUID. It uses what was already downloaded; for recent statuses, first register a Metadata solicitud of the period.',
+    'conciliacion.form': 'Period to reconcile',
+    'conciliacion.desde': 'Issued from',
+    'conciliacion.hasta': 'Issued until',
+    'conciliacion.ambos': 'Issued and received',
+    'conciliacion.clase': 'Show',
+    'conciliacion.diferencias': 'Differences only',
+    'conciliacion.todas': 'Everything',
+    'conciliacion.submit': 'Reconcile',
+    'conciliacion.sinRfc': 'Your account has no RFC yet.',
+    'conciliacion.elija': 'Choose an RFC and a period to see the reconciliation.',
+    'conciliacion.resumen': 'Summary',
+    'conciliacion.enMetadata': '{count} documents in the period’s metadata.',
+    'conciliacion.documentos': 'Documents',
+    'conciliacion.significado': 'Meaning',
+    'conciliacion.filas': 'Documents',
+    'conciliacion.exportar': 'Export CSV',
+    'conciliacion.uuid': 'UUID',
+    'conciliacion.claseColumna': 'Class',
+    'conciliacion.emisor': 'Issuer',
+    'conciliacion.receptor': 'Receiver',
+    'conciliacion.fechaEmision': 'Issued',
+    'conciliacion.estatus': 'Status',
+    'conciliacion.paquete': 'Package holding the XML',
+    'conciliacion.clase.ConXml': 'XML held',
+    'conciliacion.clase.SinXml': 'XML missing',
+    'conciliacion.clase.XmlDeCancelado': 'XML of a cancelled one',
+    'conciliacion.clase.RecibidoCanceladoSinXml': 'Received, cancelled, no XML',
+    'conciliacion.clase.XmlSinMetadata': 'XML without metadata',
+    'conciliacion.ayuda.ConXml': 'Valid and its XML is held: in order.',
+    'conciliacion.ayuda.SinXml':
+      'The metadata lists it and SAT would deliver its XML, but it is not held: register a CFDI solicitud covering it.',
+    'conciliacion.ayuda.XmlDeCancelado':
+      'The XML is held but the metadata says it was cancelled afterwards: it no longer has tax effect.',
+    'conciliacion.ayuda.RecibidoCanceladoSinXml':
+      'Received and cancelled: SAT does not deliver the XML of cancelled received documents. Expected.',
+    'conciliacion.ayuda.XmlSinMetadata':
+      'An XML is held but no metadata describes it: register a Metadata solicitud of the period.',
+  },
+);
