@@ -278,7 +278,10 @@ export async function startApplication(
       observer: satCallObserver(metrics),
     });
     closers.push(async () => transport.close());
-    const sat = satObservability(database.dataSource, objectStore, metrics, config, logger);
+    // Packages near SAT's expiry and not stored are announced to the tenant's webhooks too.
+    const sat = satObservability(database.dataSource, objectStore, metrics, config, logger, [
+      webhookNotifier,
+    ]);
     closers.push(() => sat.flush());
     // SAT's caps per request: registration plans periods under them, the pipeline sizes what it could not.
     const caps = {

@@ -1,11 +1,13 @@
 import type { Solicitud } from '../../db';
+import type { PackageAtRisk } from '../ports/custody-events';
 import { ValidationError, generalErrors } from '../../errors';
 
 export const SOLICITUD_ESTADO = 'solicitud.estado';
 export const FIEL_POR_VENCER = 'fiel.por_vencer';
+export const PAQUETE_EN_RIESGO = 'paquete.en_riesgo';
 
 /** Every event a webhook can subscribe to; a webhook with none subscribed receives them all. */
-export const WEBHOOK_EVENTS = [SOLICITUD_ESTADO, FIEL_POR_VENCER] as const;
+export const WEBHOOK_EVENTS = [SOLICITUD_ESTADO, FIEL_POR_VENCER, PAQUETE_EN_RIESGO] as const;
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -106,6 +108,27 @@ export function fielPorVencerEvent(
       diasRestantes: daysToExpiry,
       estado: fiel.validTo.getTime() <= now.getTime() ? 'Vencida' : 'PorVencer',
       umbralDias,
+    },
+  };
+}
+
+/**
+ * The body of `paquete.en_riesgo`: a package SAT stops serving soon that we have not stored yet, so
+ * someone can act (check the FIEL, the storage, the workers) before SAT's 72 h run out.
+ */
+export function paqueteEnRiesgoEvent(aviso: PackageAtRisk, now: Date): StoredEvent {
+  return {
+    evento: PAQUETE_EN_RIESGO,
+    fecha: now.toISOString(),
+    datos: {
+      idSolicitud: aviso.solicitudId,
+      idPaquete: aviso.idPaquete,
+      rfc: aviso.rfc,
+      estado: aviso.estado,
+      codigo: aviso.codigo,
+      mensaje: aviso.mensaje,
+      satExpira: aviso.satExpiresAt.toISOString(),
+      horasRestantes: aviso.hoursLeft,
     },
   };
 }

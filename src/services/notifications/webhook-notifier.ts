@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { Logger } from '../../logging';
 import type { JobQueue } from '../ports/job-queue';
 import type { AfterCommit, SolicitudEstadoCambio, SolicitudEventSink } from '../ports/solicitud-events';
-import { solicitudEstadoEvent, type StoredEvent } from './events';
+import type { AfterAlertCommit, PackageAtRisk, PackageCustodySink } from '../ports/custody-events';
+import { paqueteEnRiesgoEvent, solicitudEstadoEvent, type StoredEvent } from './events';
 
 /** The Agenda job that makes one attempt of one delivery (key: the delivery id). */
 export const DELIVER_JOB = 'entregar-webhook';
@@ -35,7 +36,7 @@ export async function insertDeliveries(
  * Turns events into deliveries (the outbox) and asks the job queue to send them. The pipeline hands
  * it each state change inside the recording transaction; the jobs are enqueued once that commits.
  */
-export class WebhookNotifier implements SolicitudEventSink {
+export class WebhookNotifier implements SolicitudEventSink, PackageCustodySink {
   constructor(
     private readonly jobs: JobQueue,
     private readonly logger: Logger,
@@ -44,6 +45,13 @@ export class WebhookNotifier implements SolicitudEventSink {
   async estadoCambiado(manager: EntityManager, cambio: SolicitudEstadoCambio): Promise<AfterCommit | void> {
     const event = solicitudEstadoEvent(cambio.solicitud, cambio.anterior, cambio.at);
     const ids = await insertDeliveries(manager, cambio.solicitud.tenantId, event);
+    if (ids.length === 0) return;
+    return () => this.enqueue(ids);
+  }
+
+  /** Custody's near-expiry alert, in the transaction that claims it: sent once, never lost. */
+  async paqueteEnRiesgo(manager: EntityManager, aviso: PackageAtRisk): Promise<AfterAlertCommit | void> {
+    const ids = await insertDeliveries(manager, aviso.tenantId, paqueteEnRiesgoEvent(aviso, new Date()));
     if (ids.length === 0) return;
     return () => this.enqueue(ids);
   }

@@ -59,7 +59,7 @@ describe('webhook events', () => {
       'solicitud.estado',
     ]);
     expect(parseEvents([])).toEqual([]);
-    expect([...WEBHOOK_EVENTS].sort()).toEqual(['fiel.por_vencer', 'solicitud.estado']);
+    expect([...WEBHOOK_EVENTS].sort()).toEqual(['fiel.por_vencer', 'paquete.en_riesgo', 'solicitud.estado']);
   });
 
   it('refuses an event it does not know (DM-4103)', () => {

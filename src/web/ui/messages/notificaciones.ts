@@ -23,6 +23,7 @@ export const notificacionesMessages = section(
     'webhooks.eventsHint': 'Sin eventos marcados se envían todos.',
     'webhooks.event.solicitud.estado': 'Cambio de estado de una solicitud (solicitud.estado)',
     'webhooks.event.fiel.por_vencer': 'e.firma por vencer o vencida (fiel.por_vencer)',
+    'webhooks.event.paquete.en_riesgo': 'Paquete por vencer en el SAT sin almacenar (paquete.en_riesgo)',
     'webhooks.submit': 'Agregar',
     'webhooks.once':
       'Copie ahora el secreto de firma de este webhook: no se volverá a mostrar. Con él su receptor verifica X-DescargaMasiva-Signature.',
@@ -67,6 +68,8 @@ export const notificacionesMessages = section(
     'webhooks.eventsHint': 'With no event ticked, every event is sent.',
     'webhooks.event.solicitud.estado': 'A solicitud changed state (solicitud.estado)',
     'webhooks.event.fiel.por_vencer': 'An e.firma expires soon or expired (fiel.por_vencer)',
+    'webhooks.event.paquete.en_riesgo':
+      'A package SAT will stop serving is not stored yet (paquete.en_riesgo)',
     'webhooks.submit': 'Add',
     'webhooks.once':
       'Copy this webhook’s signing secret now: it will not be shown again. Your receiver checks X-DescargaMasiva-Signature with it.',
