@@ -15,16 +15,6 @@ export interface SolicitudesView {
   readonly query: URLSearchParams;
 }
 
-const SORTABLE: readonly {
-  campo: string;
-  label: 'field.registrada' | 'field.rfc' | 'field.periodo' | 'field.estado';
-}[] = [
-  { campo: 'FechaRegistro', label: 'field.registrada' },
-  { campo: 'Rfc', label: 'field.rfc' },
-  { campo: 'FechaInicial', label: 'field.periodo' },
-  { campo: 'Estado', label: 'field.estado' },
-];
-
 function sortLink(query: URLSearchParams, campo: string, label: string): SafeHtml {
   const current = query.get('orden');
   const direction = query.get('direccion') === 'ASC' ? 'ASC' : 'DESC';
@@ -112,7 +102,8 @@ export function solicitudesPage(context: PageContext, view: SolicitudesView): Sa
       : html`<table class="data">
             <thead>
               <tr>
-                ${SORTABLE.slice(0, 3).map((column) => sortLink(q, column.campo, t(column.label)))}
+                ${sortLink(q, 'FechaRegistro', t('field.registrada'))} ${sortLink(q, 'Rfc', t('field.rfc'))}
+                ${sortLink(q, 'FechaInicial', t('field.periodo'))}
                 <th scope="col">${t('field.contexto')}</th>
                 <th scope="col">${t('field.tipoSolicitud')}</th>
                 <th scope="col">${t('field.tipoDocumento')}</th>

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { AppError } from '../../../errors';
-import type { ContribuyenteDirectory } from '../../../services/accounts';
+import type { FielRoster } from '../../../services/accounts';
 import {
   ESTADOS_FINALES,
   type DownloadLinkService,
@@ -17,7 +17,7 @@ import { solicitudesPage } from '../pages/solicitudes-page';
 import { field, langOf, messageOf, pageContext, principalOf, queryOf, sendPage } from '../web-kit';
 
 export interface SolicitudesRouteServices {
-  readonly contribuyentes: ContribuyenteDirectory;
+  readonly fielRoster: FielRoster;
   readonly registration: RegistrationService;
   readonly queries: SolicitudQueryService;
   readonly links: DownloadLinkService;
@@ -85,9 +85,10 @@ export function createSolicitudesRoutes(services: SolicitudesRouteServices): Rou
     );
   });
 
+  /** Only RFCs whose e.firma can still sign: an expired one would be Rechazada at once. */
   async function rfcsWithFiel(tenantId: string) {
-    const rfcs = (await services.contribuyentes.list(tenantId)).filter((item) => item.fielValidTo);
-    return rfcs.map((item) => ({ rfc: item.rfc, nombre: item.nombre }));
+    const fiels = (await services.fielRoster.list(tenantId)).filter((item) => item.status !== 'expired');
+    return fiels.map((item) => ({ rfc: item.rfc, nombre: item.nombre || null }));
   }
 
   router.get('/solicitudes/nueva', async (request, response) => {
