@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   url.pathname = `/${name}`;
   const database = await openDatabase({
     url: url.toString(),
-    embeddedDataDir: directory,
+    dataDir: directory,
     poolSize: 2,
     migrate: true,
   });

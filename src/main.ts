@@ -184,7 +184,8 @@ export async function startApplication(
   try {
     const database = await openDatabase({
       url: config.database.url,
-      embeddedDataDir: path.join(config.dataDir, 'pgdata'),
+      dataDir: config.dataDir,
+      createSystemUser: config.database.createSystemUser,
       poolSize: config.database.poolSize,
       migrate: true,
       applicationName: 'descarga-masiva',
@@ -265,8 +266,6 @@ export async function startApplication(
       retryDelayMs: config.workers.retryDelaySeconds * 1000,
       lockLifetimeMs: config.workers.lockSeconds * 1000,
       onRun: (job, result) => metrics.jobRuns.inc({ job, result }),
-      // The embedded database does not deliver NOTIFY to other connections: poll more often there.
-      processEveryMs: database.embedded ? 1_000 : 5_000,
     });
     const queue: JobQueue = jobs;
     // Solicitud state changes become webhook deliveries in the transaction that records them.
@@ -324,10 +323,7 @@ export async function startApplication(
     registerPipelineJobs(
       jobs,
       pipeline,
-      new PackageIndexer(database.dataSource, objectStore, {
-        bulkCopy: !database.embedded,
-        events: webhookNotifier,
-      }),
+      new PackageIndexer(database.dataSource, objectStore, { events: webhookNotifier }),
       database.dataSource,
       logger,
       {
@@ -540,7 +536,7 @@ async function releaseAll(closers: Closer[], logger: Logger): Promise<void> {
   }
 }
 
-/** Exit codes: 2 for bad configuration (nothing started), 1 for any other start-up failure. */
+/** Exit codes: 2 for bad configuration or environment (nothing left running), 1 for any other start-up failure. */
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -558,6 +554,12 @@ async function main(): Promise<void> {
     application = await startApplication(config, logger);
   } catch (error) {
     logger.error('start-up failed', { error, code: error instanceof AppError ? error.code : undefined });
+    // What the operator must change (run as root without a postgres user, data of an earlier
+    // release): one readable line besides the JSON log, and the configuration exit code.
+    if (error instanceof ConfigError) {
+      console.error(`descarga-masiva: ${error.code} ${error.message}`);
+      process.exit(2);
+    }
     process.exit(1);
   }
   const shutdown = (signal: string): void => {

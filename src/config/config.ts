@@ -11,7 +11,12 @@ export interface AppConfig {
   readonly dataDir: string;
   readonly publicBaseUrl: string | undefined;
   readonly logLevel: ParsedEnv['LOG_LEVEL'];
-  readonly database: { readonly url: string | undefined; readonly poolSize: number };
+  readonly database: {
+    readonly url: string | undefined;
+    readonly poolSize: number;
+    /** Embedded mode as root without a `postgres` system user: create it (changes the host, so opt-in). */
+    readonly createSystemUser: boolean;
+  };
   readonly storage:
     | { readonly kind: 'local'; readonly directory: string }
     | {
@@ -124,7 +129,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      createSystemUser: e.EMBEDDED_PG_CREATE_USER,
+    },
     storage:
       e.S3_ENDPOINT && e.S3_ACCESS_KEY && e.S3_SECRET_KEY
         ? {

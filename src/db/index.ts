@@ -5,12 +5,7 @@ export {
   hasPendingMigrations,
   type DataSourceSettings,
 } from './data-source';
-export {
-  startEmbeddedDatabase,
-  type EmbeddedDatabase,
-  type EmbeddedDatabaseOptions,
-} from './embedded-database';
+export * from './embedded';
 export { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from './open-database';
-export { lockFileOf } from './embedded-lock';
 export * from './entities';
 export * from './queries';

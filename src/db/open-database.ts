@@ -1,12 +1,26 @@
 import type { DataSource } from 'typeorm';
+import { ConfigError, dbErrors } from '../errors';
 import { createDataSource, runMigrations } from './data-source';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
+import {
+  embeddedClusterDir,
+  holdsLegacyPglite,
+  legacyPgliteDir,
+  startEmbeddedDatabase,
+  type EmbeddedDatabase,
+} from './embedded';
 
 export interface OpenDatabaseOptions {
-  /** DATABASE_URL; without it the embedded database in `embeddedDataDir` is used. */
+  /** DATABASE_URL; without it the embedded server in `<dataDir>/pg` is used. */
   readonly url?: string;
-  /** Where PGlite keeps its files in embedded mode, e.g. `<DATA_DIR>/pgdata`. */
-  readonly embeddedDataDir: string;
+  /** DATA_DIR: without a URL, the embedded PostgreSQL cluster lives in `<DATA_DIR>/pg`. */
+  readonly dataDir: string;
+  /** EMBEDDED_PG_CREATE_USER: as root with no `postgres` system user, create one. */
+  readonly createSystemUser?: boolean;
+  /**
+   * Open the embedded server even though an earlier release's PGlite database waits to be migrated
+   * (only `migrate-embedded`, which is what moves it).
+   */
+  readonly ignoreLegacyData?: boolean;
   readonly poolSize: number;
   /** Apply pending migrations before returning (the app at start, `descarga-masiva migrate`). */
   readonly migrate: boolean;
@@ -34,9 +48,18 @@ export interface OpenDatabase {
  * and migrated when asked.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenDatabase> {
+  if (!options.url && !options.ignoreLegacyData && holdsLegacyPglite(options.dataDir)) {
+    // Starting empty beside it would look like data loss; the operator chooses.
+    throw new ConfigError(dbErrors.embeddedLegacyData, {
+      params: { dataDir: legacyPgliteDir(options.dataDir) },
+    });
+  }
   const embedded = options.url
     ? undefined
-    : await startEmbeddedDatabase({ dataDir: options.embeddedDataDir });
+    : await startEmbeddedDatabase({
+        dataDir: embeddedClusterDir(options.dataDir),
+        createSystemUser: options.createSystemUser ?? false,
+      });
   const url = options.url ?? (embedded as EmbeddedDatabase).url;
   const dataSource = createDataSource({
     url,

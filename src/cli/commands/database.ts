@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { loadConfig, readEnvironment, type AppConfig } from '../../config';
 import { openDatabase, type OpenDatabase } from '../../db';
 
@@ -10,7 +9,8 @@ export async function withDatabase<T>(
   const config = loadConfig(readEnvironment());
   const database = await openDatabase({
     url: config.database.url,
-    embeddedDataDir: path.join(config.dataDir, 'pgdata'),
+    dataDir: config.dataDir,
+    createSystemUser: config.database.createSystemUser,
     poolSize: 2,
     migrate: options.migrate,
     applicationName: 'descarga-masiva-cli',

@@ -3,6 +3,7 @@ import { registerCheckConfigCommand } from './check-config';
 import { registerExportCommand } from './export';
 import { registerFielCommand } from './fiel';
 import { registerMigrateCommand } from './migrate';
+import { registerMigrateEmbeddedCommand } from './migrate-embedded';
 import { registerRotateMasterKeyCommand } from './rotate-master-key';
 import { registerSatSimulatorCommand } from './sat-simulator';
 import { registerTenantCommand } from './tenant';
@@ -15,6 +16,7 @@ import { registerWorkerCommand } from './worker';
 export function registerCommands(program: Command): void {
   registerCheckConfigCommand(program);
   registerMigrateCommand(program);
+  registerMigrateEmbeddedCommand(program);
   registerRotateMasterKeyCommand(program);
   registerTenantCommand(program);
   registerUserCommand(program);

@@ -113,28 +113,20 @@ const ON_CONFLICT = `ON CONFLICT (tenant_id, uuid, rfc) DO UPDATE SET rfc_emisor
   extras = coalesce(EXCLUDED.extras, cfdi_metadata.extras), paquete_id = EXCLUDED.paquete_id, updated_at = now()`;
 
 /**
- * Loads metadata rows into cfdi_metadata. On a PostgreSQL server the rows stream with COPY into a
- * temporary staging table and one set-based upsert moves them (a million rows is one statement, not a
- * thousand); the embedded database, whose wire server has no COPY, gets multi-row upserts instead.
- * Either way the package's rows land in one transaction: all or none.
+ * Loads metadata rows into cfdi_metadata: they stream with COPY into a temporary staging table and
+ * one set-based upsert moves them (a million rows is one statement, not a thousand), in one
+ * transaction: all or none.
  */
 export class MetadataLoader {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly useCopy: boolean,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   async load(records: AsyncIterable<MetadataRecord>, target: MetadataTarget): Promise<void> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
       await runner.startTransaction();
-      if (this.useCopy) {
-        const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-        await this.copy(client, records, target);
-      } else {
-        await this.batches(records, target, (sql, parameters) => runner.query(sql, parameters));
-      }
+      const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+      await this.copy(client, records, target);
       await runner.commitTransaction();
     } catch (error) {
       // The load's own error is the one worth reporting; a connection it broke cannot roll back anyway.
@@ -183,41 +175,5 @@ export class MetadataLoader {
        ${ON_CONFLICT}`,
       [target.tenantId, target.rfc, target.tipoDocumento, target.paqueteId],
     );
-  }
-
-  private async batches(
-    records: AsyncIterable<MetadataRecord>,
-    target: MetadataTarget,
-    query: (sql: string, parameters: unknown[]) => Promise<unknown>,
-  ): Promise<void> {
-    const BATCH = 1000;
-    let batch = new Map<string, MetadataRecord>();
-    const flush = async (): Promise<void> => {
-      if (batch.size === 0) return;
-      await query(
-        `INSERT INTO cfdi_metadata (${UPSERT_COLUMNS})
-         SELECT $1::uuid, $2, r.uuid::uuid, $3, r.rfc_emisor, r.nombre_emisor, r.rfc_receptor, r.nombre_receptor,
-           r.rfc_pac, r.fecha_emision::timestamptz, r.fecha_certificacion::timestamptz, r.monto::numeric, r.efecto,
-           r.estatus, r.fecha_cancelacion::timestamptz, r.rfc_a_cuenta_terceros, r.nombre_a_cuenta_terceros,
-           r.extras::jsonb, $4::uuid
-           FROM jsonb_to_recordset($5::jsonb) AS r(${COLUMNS.map((column) => `${column} text`).join(', ')})
-         ${ON_CONFLICT}`,
-        [
-          target.tenantId,
-          target.rfc,
-          target.tipoDocumento,
-          target.paqueteId,
-          JSON.stringify([...batch.values()]),
-        ],
-      );
-      batch = new Map();
-    };
-    for await (const record of records) {
-      // Within one statement a UUID may appear once: the later line wins, as with COPY.
-      if (batch.has(record.uuid)) await flush();
-      batch.set(record.uuid, record);
-      if (batch.size >= BATCH) await flush();
-    }
-    await flush();
   }
 }

@@ -45,13 +45,10 @@ export class PackageIndexer {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: PackageStore,
-    /**
-     * `bulkCopy`: COPY into a staging table (a PostgreSQL server); the embedded database gets batched
-     * upserts. `events` hears of the solicitud's estado changing once its last package is indexed.
-     */
-    options: { readonly bulkCopy?: boolean; readonly events?: SolicitudEventSink } = {},
+    /** `events` hears of the solicitud's estado changing once its last package is indexed. */
+    options: { readonly events?: SolicitudEventSink } = {},
   ) {
-    this.metadata = new MetadataLoader(dataSource, options.bulkCopy ?? true);
+    this.metadata = new MetadataLoader(dataSource);
     this.events = options.events;
   }
 

@@ -5,6 +5,7 @@ import { Agenda } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Pool } from 'pg';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../src/db';
+import { ensureJobSchema } from '../../../src/jobs';
 
 async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -20,11 +21,13 @@ describe('Agenda on the embedded database', () => {
   let pool: Pool;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'dm-pglite-agenda-'));
+    dataDir = await mkdtemp(path.join(tmpdir(), 'dm-embedded-agenda-'));
     embedded = await startEmbeddedDatabase({ dataDir });
     pool = new Pool({ connectionString: embedded.url, max: 6 });
     // Connections the server drops at shutdown must not surface as unhandled errors.
     pool.on('error', () => undefined);
+    // As the app does: two Agenda instances creating their table at once race on a real server.
+    await ensureJobSchema(pool);
   });
   afterAll(async () => {
     await pool.end();
@@ -37,7 +40,7 @@ describe('Agenda on the embedded database', () => {
     const workers = ['w1', 'w2'].map(
       (name) =>
         new Agenda({
-          backend: new PostgresBackend({ pool }),
+          backend: new PostgresBackend({ pool, ensureSchema: false }),
           name,
           processEvery: 200,
           maxConcurrency: 4,

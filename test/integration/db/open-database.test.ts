@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { lockFileOf, openDatabase, revertLastMigration, runMigrations } from '../../../src/db';
+import { existsSync } from 'node:fs';
+import { openDatabase, revertLastMigration, runMigrations } from '../../../src/db';
 import { migrations } from '../../../migrations';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 
@@ -13,7 +14,7 @@ describe('openDatabase', () => {
     try {
       const first = await openDatabase({
         url: empty.url,
-        embeddedDataDir: '/nonexistent',
+        dataDir: '/nonexistent',
         poolSize: 2,
         migrate: true,
       });
@@ -24,7 +25,7 @@ describe('openDatabase', () => {
       await expect(first.probe()).rejects.toThrow();
       const second = await openDatabase({
         url: empty.url,
-        embeddedDataDir: '/nonexistent',
+        dataDir: '/nonexistent',
         poolSize: 2,
         migrate: true,
       });
@@ -37,18 +38,17 @@ describe('openDatabase', () => {
 
   it('starts the embedded database without a URL, and a second opener shares it', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'dm-open-'));
-    const embeddedDataDir = path.join(dataDir, 'pgdata');
     try {
-      const app = await openDatabase({ embeddedDataDir, poolSize: 2, migrate: true });
+      const app = await openDatabase({ dataDir, poolSize: 2, migrate: true });
       try {
         expect(app.embedded?.shared).toBe(false);
         expect(app.appliedMigrations).toEqual(allMigrations);
-        const cli = await openDatabase({ embeddedDataDir, poolSize: 1, migrate: true });
+        const cli = await openDatabase({ dataDir, poolSize: 1, migrate: true });
         expect(cli.embedded?.shared).toBe(true);
         expect(cli.appliedMigrations).toEqual([]);
         await cli.close();
         await app.probe();
-        // Down migrations also run on PGlite: revert everything, then apply again.
+        // Down migrations run on the embedded server too: revert everything, then apply again.
         for (let i = 0; i < allMigrations.length; i += 1) await revertLastMigration(app.dataSource);
         const left = await app.dataSource.query<{ n: number }[]>(
           `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'`,
@@ -58,7 +58,9 @@ describe('openDatabase', () => {
       } finally {
         await app.close();
       }
-      await expect(rm(lockFileOf(embeddedDataDir))).rejects.toMatchObject({ code: 'ENOENT' });
+      // The owner stopped the server when it closed: no postmaster.pid, no ownership claim left.
+      expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+      expect(existsSync(path.join(dataDir, 'pg.owner'))).toBe(false);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -34,10 +34,7 @@ async function* stream(records: MetadataRecord[]): AsyncGenerator<MetadataRecord
   for (const item of records) yield item;
 }
 
-describe.each([
-  ['COPY into a staging table', true],
-  ['batched upserts', false],
-])('MetadataLoader with %s', (_label, useCopy) => {
+describe('MetadataLoader (COPY into a staging table)', () => {
   let database: TestDatabase;
   let loader: MetadataLoader;
   const tenantId = randomUUID();
@@ -49,8 +46,8 @@ describe.each([
   });
 
   beforeAll(async () => {
-    database = await createTestDatabase(`metadata_loader_${useCopy ? 'copy' : 'batch'}`);
-    loader = new MetadataLoader(database.dataSource, useCopy);
+    database = await createTestDatabase('metadata_loader_copy');
+    loader = new MetadataLoader(database.dataSource);
   });
   afterAll(async () => {
     await database.drop();

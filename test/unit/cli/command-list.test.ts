@@ -4,6 +4,7 @@ import { runCliProcess } from '../../helpers/cli';
 /** The operator commands of issue 7: names and flags are a public contract. */
 const COMMANDS = [
   'migrate',
+  'migrate-embedded',
   'tenant',
   'user',
   'fiel',
