@@ -2,9 +2,11 @@
  * Indexing speed of a metadata package end to end (stored ZIP -> reader -> cfdi_metadata upserts) for
  * ROWS rows (default 1,000,000), next to `psql \copy` of the same rows into a bare table on the same
  * database: the ratio says what our parsing and upserting cost over the raw load.
- * Needs the local Postgres (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+ * Runs on the local Postgres (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres), or with
+ * `--embedded` on the embedded PostgreSQL the service starts without DATABASE_URL (a fresh cluster in a
+ * temporary DATA_DIR); either way both loads go to the same server, so the ratio compares like with like.
  *
- *   npx tsx bench/metadata-index.ts [ROWS=1000000]
+ *   npx tsx bench/metadata-index.ts [ROWS=1000000] [--embedded]
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
@@ -19,7 +21,8 @@ import { openDatabase } from '../src/db';
 import { PackageIndexer } from '../src/services/pipeline';
 import { LocalDiskObjectStore } from '../src/storage';
 
-const rows = Number(process.argv[2] ?? 1_000_000);
+const embedded = process.argv.includes('--embedded');
+const rows = Number(process.argv.slice(2).find((argument) => !argument.startsWith('--')) ?? 1_000_000);
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const HEADER =
   'Uuid~RfcEmisor~NombreEmisor~RfcReceptor~NombreReceptor~RfcPac~FechaEmision~FechaCertificacionSat~Monto~EfectoComprobante~Estatus~FechaCancelacion';
@@ -48,15 +51,20 @@ async function admin(sql: string): Promise<void> {
 async function main(): Promise<void> {
   const name = `dm_bench_index_${process.pid}`;
   const directory = mkdtempSync(path.join(tmpdir(), 'dm-bench-index-'));
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  let serverUrl: string | undefined;
+  if (!embedded) {
+    await admin(`CREATE DATABASE "${name}"`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    serverUrl = url.toString();
+  }
   const database = await openDatabase({
-    url: url.toString(),
-    embeddedDataDir: directory,
+    url: serverUrl,
+    dataDir: directory,
     poolSize: 4,
     migrate: true,
   });
+  const url = database.url;
   try {
     const store = new LocalDiskObjectStore({
       directory: path.join(directory, 'objects'),
@@ -113,7 +121,7 @@ async function main(): Promise<void> {
     started = process.hrtime.bigint();
     const copy = spawnSync(
       'psql',
-      [url.toString(), '-v', 'ON_ERROR_STOP=1', '-c', `\\copy bench_copy FROM '${csv}' WITH (DELIMITER '~')`],
+      [url, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy bench_copy FROM '${csv}' WITH (DELIMITER '~')`],
       {
         encoding: 'utf8',
       },
@@ -121,7 +129,7 @@ async function main(): Promise<void> {
     const raw = Number(process.hrtime.bigint() - started) / 1e9;
     if (copy.status !== 0) throw new Error(copy.stderr);
 
-    console.log(`${rows} metadata rows`);
+    console.log(`${rows} metadata rows, ${embedded ? 'embedded PostgreSQL' : 'local PostgreSQL'}`);
     console.log(
       `indexed by PackageIndexer: ${count} rows in ${ours.toFixed(1)} s (${Math.round(count / ours)} rows/s)`,
     );
@@ -129,7 +137,7 @@ async function main(): Promise<void> {
     console.log(`ratio ours / raw copy: ${(ours / raw).toFixed(1)}x`);
   } finally {
     await database.close();
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    if (!embedded) await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     rmSync(directory, { recursive: true, force: true });
   }
 }
