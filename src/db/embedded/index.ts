@@ -1,11 +1,10 @@
 export {
   startEmbeddedDatabase,
   passwordFileOf,
-  EMBEDDED_DATABASE_NAME,
   type EmbeddedDatabase,
   type EmbeddedDatabaseOptions,
 } from './embedded-postgres';
-export { embeddedClusterDir, legacyPgliteDir, holdsLegacyPglite } from './paths';
+export { embeddedClusterDir, legacyPgliteDir, holdsLegacyPglite, EMBEDDED_DATABASE_NAME } from './paths';
 export {
   PGLITE_VERSION,
   migrateLikeLegacy,

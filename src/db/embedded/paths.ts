@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
+/** The database the service uses inside the cluster (the `postgres` database stays for maintenance). */
+export const EMBEDDED_DATABASE_NAME = 'descarga_masiva';
+
 /** Where the embedded PostgreSQL cluster lives inside DATA_DIR. */
 export function embeddedClusterDir(dataDir: string): string {
   return path.join(path.resolve(dataDir), 'pg');
