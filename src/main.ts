@@ -37,18 +37,40 @@ import {
 import { CfdiExports, CfdiService, CfdiTotals } from './services/cfdi';
 import { ReconciliationService, StatusRecheck } from './services/reconciliation';
 import { DownloadLinkService, RegistrationService, SolicitudQueryService } from './services/solicitudes';
-import { DESCARGA_MASIVA_FAULT_DETAIL, RateLimiter, createSoapRouter, type SoapCallOutcome } from './soap';
+import {
+  AuthThrottle,
+  DESCARGA_MASIVA_FAULT_DETAIL,
+  RateLimiter,
+  createSoapRouter,
+  type SoapCallOutcome,
+} from './soap';
 import { createDescargaMasivaHandlers } from './soap/descarga-masiva';
-import { MYSUITE_FAULT_DETAIL, createRequestTransactionHandler } from './soap/mysuite';
+import {
+  MYSUITE_FAULT_DETAIL,
+  MYSUITE_OPERATION,
+  createRequestTransactionHandler,
+  createRequestorGate,
+} from './soap/mysuite';
 import type { JobQueue } from './services/ports/job-queue';
 import { createHmac } from 'node:crypto';
 import { FielVault, loadKeyring, SecretBox } from './services/secrets';
 import { PackageIndexer, RfcCallSlots, SatClientGateway, SolicitudPipeline } from './services/pipeline';
 import { NodeSatTransport, type TransportObserver } from './sat';
 import { startSatSimulator } from './sat-simulator';
-import { createLocalFileLinksRouter, createObjectStore, LocalDiskObjectStore } from './storage';
+import {
+  DEFAULT_STALE_PART_AGE_MS,
+  LocalDiskObjectStore,
+  createLocalFileLinksRouter,
+  createObjectStore,
+} from './storage';
 import { Metrics } from './metrics';
-import { createHealthRouter, createMetricsRouter, requestContext, type HealthProbe } from './web';
+import {
+  createHealthRouter,
+  createMetricsRouter,
+  finalErrorHandler,
+  requestContext,
+  type HealthProbe,
+} from './web';
 import { createWebRouter } from './web/ui/web-router';
 import { SessionStore, WebUserService } from './services/web-access';
 import { registerSatMaintenanceJobs, scheduleSatMaintenance } from './jobs';
@@ -213,7 +235,19 @@ export async function startApplication(
     const objectStore = await createObjectStore(
       config.storage.kind === 's3'
         ? { ...config.storage }
-        : { kind: 'local', directory: config.storage.directory, baseUrl: () => publicUrl, linkSecret },
+        : {
+            kind: 'local',
+            directory: config.storage.directory,
+            baseUrl: () => publicUrl,
+            linkSecret,
+            // A live download pauses at most SAT's idle timeout before it is aborted (and its part deleted).
+            stalePartAfterMs: Math.max(DEFAULT_STALE_PART_AGE_MS, 2 * config.sat.idleTimeoutMs),
+            onSweep: ({ removed, kept, failed }) => {
+              if (removed.length > 0 || failed.length > 0) {
+                logger.info('temporary files of interrupted writes swept', { removed, kept, failed });
+              }
+            },
+          },
     );
     probes.storage = () => objectStore.ping();
 
@@ -377,7 +411,9 @@ export async function startApplication(
     /** Every SOAP call, either binding: counted for /metrics and written to the audit trail. */
     const observeSoapCall = (binding: string, outcome: SoapCallOutcome, options = { audit: true }): void => {
       metrics.soapCalls.inc({ operation: outcome.operation ?? 'unknown', result: outcome.code ?? 'ok' });
-      if (!options.audit) return;
+      // A throttled call costs nothing by design: no row either (the failures behind it have theirs).
+      const throttled = [generalErrors.authThrottled.code, generalErrors.authBusy.code];
+      if (!options.audit || throttled.includes(outcome.code ?? '')) return;
       audit.record({
         tenantId: outcome.principal?.tenantId,
         actorType: 'api_user',
@@ -397,6 +433,8 @@ export async function startApplication(
     const fielVault = new FielVault(database.dataSource, box);
     const fielEnrollment = new FielEnrollment(fielVault);
     const reconciliation = new ReconciliationService(database.dataSource);
+    // One for both bindings: a client cannot double its guesses by alternating them.
+    const authThrottle = new AuthThrottle(config.authThrottle);
     const soapRouter = await createSoapRouter({
       wsdlPath: path.join(projectRoot(), 'wsdl', 'DescargaMasiva.wsdl'),
       handlers: createDescargaMasivaHandlers({
@@ -410,6 +448,7 @@ export async function startApplication(
       faultDetail: DESCARGA_MASIVA_FAULT_DETAIL,
       authenticator: apiUsers,
       rateLimiter: new RateLimiter({ perMinute: config.soap.rateLimitPerMinute }),
+      authThrottle,
       maxBodyBytes: config.soap.maxBodyBytes,
       logger,
       onCallCompleted: (outcome) => observeSoapCall('DescargaMasiva', outcome),
@@ -432,7 +471,14 @@ export async function startApplication(
       },
       faultDetail: MYSUITE_FAULT_DETAIL,
       rateLimiter: new RateLimiter({ perMinute: config.soap.rateLimitPerMinute }),
-      maxBodyBytes: config.soap.maxBodyBytes,
+      authThrottle,
+      maxBodyBytes: config.soap.mysuiteMaxBodyBytes,
+      // The Requestor is looked up from the head of the body, before the rest is read or parsed.
+      bodyGate: createRequestorGate({
+        authenticate: (requestor) => apiUsers.authenticateRequestor(requestor),
+        maxBodyBytes: config.soap.mysuiteMaxBodyBytes,
+        operation: MYSUITE_OPERATION,
+      }),
       logger,
       // The transaction audits itself (it knows tenant, caller and in-band result); the binding audits
       // only the envelopes it could not read.
@@ -482,6 +528,8 @@ export async function startApplication(
         { secureCookies: config.web.secureCookies, showDemoHint: config.sat.mode === 'simulator' },
       ),
     );
+    // Errors no router answered itself end here, whatever NODE_ENV says: never Express's default page.
+    app.use(finalErrorHandler(logger));
 
     const server = await listen(app, config.port, config.host);
     closers.push(() => closeServer(server));

@@ -60,8 +60,20 @@ export interface AppConfig {
   readonly satTrail: { readonly retentionDays: number };
   /** Alert when a package is this close to SAT's 72-hour expiry and not stored. */
   readonly custody: { readonly expiryAlertHours: number };
-  readonly soap: { readonly maxBodyBytes: number; readonly rateLimitPerMinute: number };
+  readonly soap: {
+    /** Largest body on /soap/DescargaMasiva. */
+    readonly maxBodyBytes: number;
+    /** Largest body of an authenticated MYSuite call. */
+    readonly mysuiteMaxBodyBytes: number;
+    readonly rateLimitPerMinute: number;
+  };
   readonly linkTtlSeconds: number;
+  /** SOAP authentication failures allowed per client address and per username in one window. */
+  readonly authThrottle: {
+    readonly maxFailuresPerAddress: number;
+    readonly maxFailuresPerUsername: number;
+    readonly windowSeconds: number;
+  };
   readonly web: {
     /** A session ends after this long without activity. */
     readonly sessionHours: number;
@@ -172,8 +184,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     settlementWindowHours: e.SETTLEMENT_WINDOW_HOURS,
     satTrail: { retentionDays: e.SAT_TRAIL_RETENTION_DAYS },
     custody: { expiryAlertHours: e.PACKAGE_EXPIRY_ALERT_HOURS },
-    soap: { maxBodyBytes: e.SOAP_MAX_BODY_BYTES, rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE },
+    soap: {
+      maxBodyBytes: e.SOAP_MAX_BODY_BYTES,
+      mysuiteMaxBodyBytes: e.MYSUITE_MAX_BODY_BYTES,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    },
     linkTtlSeconds: e.LINK_TTL_SECONDS,
+    authThrottle: {
+      maxFailuresPerAddress: e.AUTH_FAILURES_PER_IP,
+      maxFailuresPerUsername: e.AUTH_FAILURES_PER_USERNAME,
+      windowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS,
+    },
     web: {
       sessionHours: e.WEB_SESSION_HOURS,
       loginMaxFailures: e.WEB_LOGIN_MAX_FAILURES,

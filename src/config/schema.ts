@@ -63,8 +63,14 @@ export const envSchema = z.object({
   SAT_TRAIL_RETENTION_DAYS: positiveInt.default(30),
   PACKAGE_EXPIRY_ALERT_HOURS: z.coerce.number().int().min(1).max(71).default(24),
 
-  SOAP_MAX_BODY_BYTES: positiveInt.default(25 * 1024 * 1024),
+  // Sized to what each contract needs (docs/mysuite-compat.md, Limits): no DescargaMasiva request
+  // carries a file; MYSuite's Data1 may carry an inline e.firma.
+  SOAP_MAX_BODY_BYTES: positiveInt.default(64 * 1024),
+  MYSUITE_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
   RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  AUTH_FAILURES_PER_IP: positiveInt.default(20),
+  AUTH_FAILURES_PER_USERNAME: positiveInt.default(20),
+  AUTH_FAILURE_WINDOW_SECONDS: positiveInt.max(86_400).default(60),
   LINK_TTL_SECONDS: positiveInt.default(3600),
 
   WEB_SESSION_HOURS: positiveInt.default(8),

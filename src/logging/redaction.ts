@@ -28,19 +28,52 @@ const SECRET_KEYS = new Set([
   'masterkey',
   's3secretkey',
   'sessionid',
+  // MYSuite's Requestor GUID is the caller's only credential there.
+  'requestor',
+  'nonce',
+  'passworddigest',
 ]);
 
-/** Text patterns that betray a secret inside free text (an envelope, an error message). */
+/**
+ * Elements whose text is a credential or carries one. MYSuite's `User` is listed because ERPs often
+ * send their Requestor GUID there too; WS-Security's `Nonce` because, with the digest, it allows an
+ * offline guess of the password.
+ */
+const SECRET_ELEMENTS = [
+  'Password',
+  'Nonce',
+  'Requestor',
+  'User',
+  'FielKey',
+  'FielPass',
+  'Data1',
+  'PrivateKey',
+  // SAT's token as Autentica returns it: whoever holds it acts as the taxpayer until it expires.
+  'AutenticaResult',
+].join('|');
+
+/**
+ * Text patterns that betray a secret inside free text (an envelope, an error message). Element text
+ * is replaced up to the next tag or the end of the text, not up to its closing tag: logged envelopes
+ * are cut at a fixed length, and a cut inside a secret must not leave its start in clear.
+ */
 const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(WRAP access_token=")[^"]*(")/gi, '$1[REDACTED]$2'],
   [/(Basic |Bearer )[A-Za-z0-9+/=._-]{8,}/g, '$1[REDACTED]'],
-  [/(<(?:\w+:)?Password\b[^>]*>)[^<]*(<\/)/gi, '$1[REDACTED]$2'],
-  [/(<(?:\w+:)?(?:FielKey|FielPass|Data1|PrivateKey)\b[^>]*>)[^<]*(<\/)/gi, '$1[REDACTED]$2'],
-  // SAT's token as Autentica returns it: whoever holds it acts as the taxpayer until it expires.
-  [/(<(?:[\w.-]+:)?AutenticaResult\b[^>]*>)[^<]*(<\/)/gi, '$1[REDACTED]$2'],
-  [/(\bk="(?:FielKey|FielPass|FielCer)"\s+v=")[^"]*(")/gi, '$1[REDACTED]$2'],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[REDACTED PRIVATE KEY]'],
-  [/(password=)[^&\s]+/gi, '$1[REDACTED]'],
+  [
+    new RegExp(
+      `(<(?:[\\w.-]+:)?(?:${SECRET_ELEMENTS})\\b[^>]*(?<!/)>)(?:<!\\[CDATA\\[[\\s\\S]*?(?:\\]\\]>|$)|[^<])+`,
+      'gi',
+    ),
+    '$1[REDACTED]',
+  ],
+  [/(\bk="(?:FielKey|FielPass|FielCer|Requestor)"\s+v=")[^"]*(")/gi, '$1[REDACTED]$2'],
+  [
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+    '[REDACTED PRIVATE KEY]',
+  ],
+  [/(\b(?:password|requestor)=)[^&\s]+/gi, '$1[REDACTED]'],
+  [/("(?:password|requestor|nonce)"\s*:\s*")(?:[^"\\]|\\.)*(")/gi, '$1[REDACTED]$2'],
 ];
 
 const REDACTED = '[REDACTED]';

@@ -66,7 +66,7 @@ export function verifyPasswordDigest(
 
 /**
  * Turns the request's WS-Security UsernameToken (preferred) or HTTP Basic header into credentials,
- * enforcing Created freshness and nonce uniqueness on the way.
+ * enforcing Created freshness; once they authenticated, `rememberNonce` enforces nonce uniqueness.
  */
 export class CredentialReader {
   private readonly freshnessMs: number;
@@ -92,10 +92,8 @@ export class CredentialReader {
       if (!token.nonce || !token.created) throw unauthenticated('PasswordDigest without Nonce or Created');
       const nonce = token.nonce.trim();
       const created = token.created.trim();
-      const expiresAt = this.checkFresh(created);
-      if (!this.options.nonceCache.remember(`${username}\u0000${nonce}`, expiresAt, this.now())) {
-        throw unauthenticated('nonce replayed');
-      }
+      this.checkFresh(created);
+      if (Buffer.from(nonce, 'base64').length === 0) throw unauthenticated('empty Nonce');
       return { scheme: 'digest', username, digest: token.password.trim(), nonce, created };
     }
     if (type !== '' && !TEXT_TYPE.test(type)) throw unauthenticated(`unsupported password type ${type}`);
@@ -103,18 +101,44 @@ export class CredentialReader {
     return { scheme: 'password', source: 'ws-security', username, password: token.password };
   }
 
-  /** Returns when the token stops being acceptable, which is also how long its nonce must be kept. */
-  private checkFresh(created: string): number {
+  /**
+   * Records the nonce of a PasswordDigest that authenticated, refusing (DM-3001) one seen before.
+   * Only now: remembering nonces of tokens nobody verified let anyone fill the cache.
+   */
+  rememberNonce(credentials: ApiUserCredentials, principal: AuthenticatedApiUser): void {
+    if (credentials.scheme !== 'digest') return;
+    // The bytes, not the text: another Base64 spelling of the same nonce yields the same digest.
+    const nonce = Buffer.from(credentials.nonce, 'base64').toString('base64');
+    const scope = `${principal.tenantId}:${principal.userId}`;
+    // Past this the token fails the freshness check anyway, so its nonce need not be kept longer.
+    const expiresAt = Date.parse(credentials.created) + this.freshnessMs;
+    if (!this.options.nonceCache.remember(scope, nonce, expiresAt, this.now())) {
+      throw unauthenticated('nonce replayed');
+    }
+  }
+
+  private checkFresh(created: string): void {
     const createdMs = CREATED.test(created) ? Date.parse(created) : Number.NaN;
     if (Number.isNaN(createdMs)) throw unauthenticated('Created is not an xs:dateTime with a zone');
     if (Math.abs(this.now() - createdMs) > this.freshnessMs)
       throw unauthenticated('Created outside the window');
-    return createdMs + this.freshnessMs;
   }
 }
 
+/** The username of an HTTP Basic header, if it carries one (read before the body, for throttling). */
+export function basicUsername(authorization: string | undefined): string | undefined {
+  if (authorization === undefined || !/^basic\s+/i.test(authorization)) return undefined;
+  const decoded = decodeBasic(authorization);
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? decoded.slice(0, colon) : undefined;
+}
+
+function decodeBasic(header: string): string {
+  return Buffer.from(header.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
+}
+
 function fromBasic(header: string): ApiUserCredentials {
-  const decoded = Buffer.from(header.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
+  const decoded = decodeBasic(header);
   const colon = decoded.indexOf(':');
   if (colon <= 0) throw unauthenticated('malformed HTTP Basic credentials');
   return {

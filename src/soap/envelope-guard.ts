@@ -35,6 +35,16 @@ export function soapVersionFromHeaders(request: Request): SoapVersion | undefine
   return undefined;
 }
 
+/** The version the headers announce; refuses a media type that is not one of SOAP's. */
+export function checkContentType(request: Request): SoapVersion | undefined {
+  const announced = soapVersionFromHeaders(request);
+  const mediaType = mediaTypeOf(request);
+  if (announced === undefined && mediaType !== '' && mediaType !== 'application/xml') {
+    throw new ValidationError(soapErrors.unsupportedContentType);
+  }
+  return announced;
+}
+
 /** The version a Fault for this request must use, as far as it is known at the moment of failure. */
 export function faultVersionOf(request: Request, response: Response): SoapVersion {
   const known = response.locals[VERSION] as SoapVersion | undefined;
@@ -78,14 +88,15 @@ function decode(body: unknown): string {
  * Failures go to `next(error)`, where the router's fault handler answers them.
  */
 export function envelopeGuard(options: EnvelopeGuardOptions): RequestHandler[] {
-  const readBody = express.raw({ type: () => true, limit: options.maxBodyBytes });
+  // A body gate in front may have read the body already (and left the rest unread on purpose).
+  const readBody = express.raw({
+    type: (request) => !Buffer.isBuffer((request as Request).body),
+    limit: options.maxBodyBytes,
+  });
   const check: RequestHandler = (request, response, next) => {
     const announced = soapVersionFromHeaders(request);
     if (announced !== undefined) response.locals[VERSION] = announced;
-    const mediaType = mediaTypeOf(request);
-    if (announced === undefined && mediaType !== '' && mediaType !== 'application/xml') {
-      throw new ValidationError(soapErrors.unsupportedContentType);
-    }
+    checkContentType(request);
     const xml = decode(request.body);
     const summary = inspectEnvelope(xml);
     response.locals[VERSION] = announced ?? summary.version;

@@ -4,6 +4,7 @@ import { InternalError, ValidationError, generalErrors } from '../errors';
 import { normaliseRepeated } from './repeated-elements';
 import type { SoapCallContext, SoapOperationHandler } from './soap-call-context';
 import { soapErrors } from './soap-errors';
+import { compileInputFields, readTypedInput } from './typed-input';
 import { SOAP11_ENVELOPE_NS, SOAP12_ENVELOPE_NS } from './soap-version';
 import type { LoadedWsdl } from './wsdl-loader';
 
@@ -75,13 +76,15 @@ export class SoapDispatcher {
 
   private wrap(operation: string, handler: SoapOperationHandler): NodeSoapMethod {
     const description = this.loaded.operations.get(operation)?.inputDescription;
+    // Compiled at start-up: a contract type without a strict reader stops the service, not a call.
+    const fields = compileInputFields(description);
     return (args) => {
       const state = this.calls.getStore();
       if (state === undefined) throw new Error('SOAP handler called outside a dispatch');
       state.handlerStarted = true;
       const read = typeof args === 'object' && args !== null ? args : {};
       const input = normaliseRepeated(read, description) as Record<string, unknown>;
-      const outcome = Promise.resolve().then(() => handler(input, state.context));
+      const outcome = Promise.resolve().then(() => handler(readTypedInput(input, fields), state.context));
       return {
         then(onFulfilled) {
           outcome.then(

@@ -1,7 +1,14 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
-import { ConfigError, generalErrors } from '../errors';
+import { AuthenticationError, ConfigError, generalErrors } from '../errors';
 import { type Logger, newRequestId, redactText, withLogContext } from '../logging';
-import { type ApiUserAuthenticator, type AuthenticatedApiUser, CredentialReader } from './authentication';
+import type { AuthThrottle } from './auth-throttle';
+import {
+  type ApiUserAuthenticator,
+  type AuthenticatedApiUser,
+  CredentialReader,
+  basicUsername,
+} from './authentication';
+import { type BodyGate, applyBodyGate } from './body-reader';
 import { envelopeGuard, faultVersionOf, guardedEnvelopeOf } from './envelope-guard';
 import { type FaultDetailElement, toSoapFault } from './fault-mapper';
 import { InMemoryNonceCache, type NonceCache } from './nonce-cache';
@@ -23,6 +30,13 @@ export interface SoapBindingOptions {
   readonly authenticator?: ApiUserAuthenticator;
   /** Per API user (or per client address on bindings without an authenticator). */
   readonly rateLimiter?: RateLimiter;
+  /**
+   * Failed authentications per client address and per username, checked before any secret is (the
+   * address, mostly, before the body is read); every AuthenticationError this router answers counts.
+   */
+  readonly authThrottle?: AuthThrottle;
+  /** Reads the body before the envelope guard, for contracts whose credential is inside it (MYSuite). */
+  readonly bodyGate?: BodyGate;
   readonly maxBodyBytes: number;
   readonly logger: Logger;
   /** Endpoint URL written into the served WSDL; derived from the request when absent. */
@@ -112,11 +126,15 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
     const envelope = guardedEnvelopeOf(response);
     const locals = response.locals;
     locals.operation = envelope.operation.name;
-    let principal: AuthenticatedApiUser | undefined;
+    // A body gate may have authenticated the caller already.
+    let principal = locals.principal as AuthenticatedApiUser | undefined;
     if (options.authenticator) {
-      principal = await options.authenticator.authenticate(
-        credentials.read(envelope.summary.usernameToken, request.get('authorization')),
-      );
+      const offered = credentials.read(envelope.summary.usernameToken, request.get('authorization'));
+      locals.attemptedUsername = offered.username;
+      options.authThrottle?.check({ address: request.ip, username: offered.username });
+      principal = await options.authenticator.authenticate(offered);
+      credentials.rememberNonce(offered, principal);
+      options.authThrottle?.succeeded({ address: request.ip, username: offered.username });
       locals.principal = principal;
     }
     options.rateLimiter?.consume(
@@ -141,8 +159,19 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
     outcome(locals, 'ok', 200);
   };
 
+  const throttleBeforeBody: RequestHandler = (request, response, next) => {
+    const username = basicUsername(request.get('authorization'));
+    response.locals.attemptedUsername = username;
+    options.authThrottle?.checkBeforeBody({ address: request.ip, username });
+    next();
+  };
+
   const fault: ErrorRequestHandler = (error: unknown, request, response, _next) => {
     const requestId = String(response.locals.requestId ?? newRequestId());
+    if (error instanceof AuthenticationError) {
+      const username = response.locals.attemptedUsername as string | undefined;
+      options.authThrottle?.failed({ address: request.ip, username });
+    }
     const answer = toSoapFault(error, {
       version: faultVersionOf(request, response),
       requestId,
@@ -161,7 +190,7 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
       return;
     }
     // The rest of an unread body is dropped; closing stops a client still uploading an oversized one.
-    if (answer.status === 413) response.setHeader('Connection', 'close');
+    if (answer.status === 413 || answer.status === 429) response.setHeader('Connection', 'close');
     response.status(answer.status).set(answer.headers).send(answer.body);
     outcome(response.locals, 'fault', answer.status, answer.error.code);
   };
@@ -172,6 +201,8 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
   });
   router.post(
     '/',
+    throttleBeforeBody,
+    ...(options.bodyGate ? [applyBodyGate(options.bodyGate)] : []),
     ...envelopeGuard({
       maxBodyBytes: options.maxBodyBytes,
       resolver: new OperationResolver(loaded.operations.values()),

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { WSDL } from 'soap';
 import { ConfigError, generalErrors } from '../errors';
 import type { QualifiedName } from './envelope-inspector';
+import { RAW_TEXT_DESERIALIZERS } from './typed-input';
 
 /** One operation of a binding as the WSDL declares it. */
 export interface SoapOperation {
@@ -44,7 +45,7 @@ export async function loadWsdl(wsdlPath: string): Promise<LoadedWsdl> {
   const wsdl = await new Promise<WSDL>((done, fail) => {
     let parsed: WSDL;
     try {
-      parsed = new WSDL(xml, absolute, {});
+      parsed = new WSDL(xml, absolute, { customDeserializer: RAW_TEXT_DESERIALIZERS });
     } catch (error) {
       fail(invalidWsdl(wsdlPath, 'WSDL ilegible / unreadable WSDL', error));
       return;

@@ -37,7 +37,9 @@ export function createLocalFileLinksRouter(
 ): Router {
   const router = Router();
   router.get(/^\/files\/(.+)$/, async (request: Request, response: Response) => {
-    const key = decodeURIComponent((request.params as Record<string, string>)[0] ?? '');
+    // The router already percent-decoded the path (a malformed one never gets here: 400, DM-1010);
+    // decoding again would read `%2541` as `A`.
+    const key = (request.params as Record<string, string>)[0] ?? '';
     const expires = Number(request.query.expires);
     const name = typeof request.query.name === 'string' ? request.query.name : '';
     const signature = typeof request.query.sig === 'string' ? request.query.sig : '';

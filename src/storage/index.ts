@@ -7,6 +7,8 @@ export type {
   LinkOptions,
 } from './object-store';
 export { LocalDiskObjectStore, type LocalDiskOptions } from './local-disk-store';
+export { DEFAULT_STALE_PART_AGE_MS } from './stale-parts';
+export type { SweepReport } from './temp-parts';
 export { S3ObjectStore, type S3Options } from './s3-store';
 export { createLocalFileLinksRouter } from './file-links-router';
 export { createObjectStore, type ObjectStoreOptions } from './create-object-store';

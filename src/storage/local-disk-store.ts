@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +7,8 @@ import { StorageError, storageErrors } from '../errors';
 import { HashingStream } from './hashing';
 import { assertValidKey } from './keys';
 import { signLink } from './link-signature';
+import { DEFAULT_STALE_PART_AGE_MS } from './stale-parts';
+import { newPartName, sweepStaleParts, type SweepReport } from './temp-parts';
 import type {
   ByteRange,
   LinkOptions,
@@ -22,6 +23,13 @@ export interface LocalDiskOptions {
   /** Public base URL of this service (links point at its `/files` route). */
   readonly baseUrl: () => string;
   readonly linkSecret: Buffer;
+  /**
+   * Age after which a temporary file is deleted whatever process wrote it; keep it above the longest
+   * pause of a live write (SAT_IDLE_TIMEOUT_MS). One hour by default.
+   */
+  readonly stalePartAfterMs?: number;
+  /** Hears what each sweep of temporary files did (the service logs it). */
+  readonly onSweep?: (report: SweepReport) => void;
 }
 
 /**
@@ -30,6 +38,7 @@ export interface LocalDiskOptions {
  */
 export class LocalDiskObjectStore implements ObjectStore {
   private readonly root: string;
+  private lastSweepAt?: number;
 
   constructor(private readonly options: LocalDiskOptions) {
     this.root = path.resolve(options.directory);
@@ -43,14 +52,39 @@ export class LocalDiskObjectStore implements ObjectStore {
     return file;
   }
 
+  /**
+   * Creates the folders and, on the first call and then at most once per stale age, deletes the
+   * temporary files of writes that a crash or kill -9 interrupted (see stale-parts.ts).
+   */
   async ensureReady(): Promise<void> {
     await mkdir(path.join(this.root, '.tmp'), { recursive: true });
+    const staleAfterMs = this.options.stalePartAfterMs ?? DEFAULT_STALE_PART_AGE_MS;
+    if (this.lastSweepAt === undefined || Date.now() - this.lastSweepAt >= staleAfterMs) {
+      await this.sweepStaleParts();
+    }
+  }
+
+  /** Deletes the temporary files whose writer is surely gone. */
+  async sweepStaleParts(): Promise<SweepReport> {
+    const staleAfterMs = this.options.stalePartAfterMs ?? DEFAULT_STALE_PART_AGE_MS;
+    // Taken before the sweep runs, so calls meanwhile do not start another.
+    this.lastSweepAt = Date.now();
+    let report: SweepReport;
+    try {
+      report = await sweepStaleParts(path.join(this.root, '.tmp'), staleAfterMs);
+    } catch (error) {
+      this.lastSweepAt = undefined;
+      throw unavailable(error);
+    }
+    this.options.onSweep?.(report);
+    return report;
   }
 
   async put(key: string, source: Readable, options: PutOptions = {}): Promise<StoredObject> {
     const target = this.pathOf(key);
     await this.ensureReady();
-    const temporary = path.join(this.root, '.tmp', `${randomBytes(12).toString('hex')}.part`);
+    // The name records the writer, so a sweep can tell a dead writer's part from a live one's.
+    const temporary = path.join(this.root, '.tmp', await newPartName());
     const hashing = new HashingStream();
     try {
       await pipeline(source, hashing, createWriteStream(temporary, { mode: 0o600 }));
@@ -119,7 +153,17 @@ function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 }
 
+/**
+ * Callers see the system's error code (ENOSPC, EACCES, ECONNREFUSED…), never its message: a file
+ * system message names absolute paths. The whole error stays in `cause`, for the log.
+ */
 export function unavailable(error: unknown): StorageError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  const reason =
+    typeof code === 'string' && /^[\w.-]{1,40}$/.test(code)
+      ? code
+      : typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string'
+        ? error.name
+        : 'unknown';
   return new StorageError(storageErrors.unavailable, { params: { reason }, cause: error });
 }

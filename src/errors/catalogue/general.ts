@@ -65,6 +65,26 @@ export const generalErrors = defineErrors({
     es: 'El formulario caducó o no proviene de esta aplicación; vuelva a cargar la página.',
     en: 'The form expired or did not come from this application; reload the page.',
   },
+  signInRefused: {
+    code: 'DM-3010',
+    kind: 'authentication',
+    es: 'Usuario o contraseña incorrectos, o la cuenta está bloqueada temporalmente por demasiados intentos fallidos.',
+    en: 'Wrong user or password, or the account is temporarily locked after too many failed attempts.',
+  },
+  authThrottled: {
+    code: 'DM-3020',
+    kind: 'rate-limit',
+    es: 'Demasiados intentos de autenticación fallidos desde esta dirección o para este usuario; espere {retryAfterSeconds} segundos.',
+    en: 'Too many failed authentication attempts from this address or for this user; wait {retryAfterSeconds} seconds.',
+    transient: true,
+  },
+  authBusy: {
+    code: 'DM-3021',
+    kind: 'rate-limit',
+    es: 'El servicio está verificando demasiadas credenciales a la vez; reintente en {retryAfterSeconds} segundos.',
+    en: 'The service is checking too many credentials at once; retry in {retryAfterSeconds} seconds.',
+    transient: true,
+  },
   notFound: {
     code: 'DM-4001',
     kind: 'not-found',
@@ -88,6 +108,37 @@ export const generalErrors = defineErrors({
     kind: 'internal',
     es: 'La operación {operation} aún no está disponible en esta versión del servicio.',
     en: 'Operation {operation} is not available yet in this version of the service.',
+  },
+  // HTTP requests refused before any route could read them (the final error handler answers these).
+  uriMalformed: {
+    code: 'DM-1010',
+    kind: 'validation',
+    es: 'La dirección (URL) de la petición no es válida: contiene una secuencia % mal formada.',
+    en: 'The request URL is invalid: it contains a malformed % sequence.',
+  },
+  requestUnreadable: {
+    code: 'DM-1011',
+    kind: 'validation',
+    es: 'El cuerpo de la petición no se pudo leer ({reason}).',
+    en: 'The request body could not be read ({reason}).',
+  },
+  mediaTypeUnsupported: {
+    code: 'DM-1012',
+    kind: 'validation',
+    es: 'El tipo de contenido, el juego de caracteres o la compresión de la petición no se admiten.',
+    en: 'The content type, character set or compression of the request is not supported.',
+  },
+  routeNotFound: {
+    code: 'DM-1013',
+    kind: 'not-found',
+    es: 'No existe la dirección solicitada.',
+    en: 'The requested address does not exist.',
+  },
+  requestRefused: {
+    code: 'DM-1014',
+    kind: 'validation',
+    es: 'La petición no se admite (HTTP {status}).',
+    en: 'The request is not accepted (HTTP {status}).',
   },
   unknownTransaction: {
     code: 'DM-2201',

@@ -143,4 +143,17 @@ export const solicitudesErrors = defineErrors({
     es: 'Esta cuenta no tiene el RFC {rfc}: no hay descargas que conciliar.',
     en: 'This account has no RFC {rfc}: there are no downloads to reconcile.',
   },
+  // 9050–9059: input hardening (period bounds, ranges).
+  periodEndInFuture: {
+    code: 'DM-9050',
+    kind: 'validation',
+    es: 'FechaFinal {fechaFinal} cae en un día futuro (hoy es {hoy} en la Ciudad de México): el SAT no acepta periodos que terminen en el futuro. Un FechaFinal de hoy posterior a la hora actual se toma hasta la hora actual.',
+    en: 'FechaFinal {fechaFinal} falls on a future day (today is {hoy} in Mexico City): SAT does not accept periods ending in the future. A FechaFinal later today is taken up to the current time.',
+  },
+  rangeInverted: {
+    code: 'DM-9051',
+    kind: 'validation',
+    es: '{field} ({desde}) es posterior a {campoHasta} ({hasta}): el intervalo está invertido.',
+    en: '{field} ({desde}) is later than {campoHasta} ({hasta}): the range is inverted.',
+  },
 });

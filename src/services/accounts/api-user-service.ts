@@ -11,6 +11,7 @@ import {
 import {
   generateApiSecret,
   generateRequestorGuid,
+  HashingGate,
   hashSecret,
   requestorHint,
   requestorLookupKey,
@@ -49,6 +50,9 @@ function secretContext(userId: string): string {
   return `api_users:${userId}:secret`;
 }
 
+/** Sealed under this id, the decoy secret unknown users' digests are checked against. */
+const DECOY_USER_ID = '00000000-0000-0000-0000-000000000000';
+
 function unauthenticated(): AuthenticationError {
   return new AuthenticationError(generalErrors.unauthenticated);
 }
@@ -59,10 +63,15 @@ function unauthenticated(): AuthenticationError {
  * Basic, and sealed by the vault because WS-Security PasswordDigest can only be checked with it.
  */
 export class ApiUserService {
+  /** Scrypt hash (today's parameters) of a random secret nobody knows; see `authenticate`. */
+  private decoyHash?: Promise<string>;
+  private decoySealed?: Buffer;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly verifiedSecrets = new VerifiedSecretCache(),
+    private readonly hashing = new HashingGate(),
   ) {}
 
   async create(
@@ -106,17 +115,18 @@ export class ApiUserService {
     await this.dataSource.getRepository(ApiUser).update({ id: user.id }, { revokedAt: new Date() });
   }
 
-  /** Checks WS-Security or HTTP Basic credentials; any mismatch is the same DM-3001, whatever failed. */
+  /**
+   * Checks WS-Security or HTTP Basic credentials; any mismatch is the same DM-3001, whatever failed.
+   * An unknown (or revoked) user is checked against a decoy with the same work, scrypt included, so
+   * the answer takes as long as for an existing user with a wrong secret.
+   */
   async authenticate(credentials: ApiCredentials): Promise<AuthenticatedCaller> {
     const user = await findActiveApiUserByUsername(this.dataSource.manager, credentials.username);
-    if (!user) throw unauthenticated();
     const valid =
       credentials.scheme === 'password'
-        ? await this.verifiedSecrets.verify(credentials.password, user.secretHash, () =>
-            verifySecret(credentials.password, user.secretHash),
-          )
+        ? await this.passwordMatches(credentials.username, credentials.password, user)
         : this.digestMatches(user, credentials);
-    if (!valid) throw unauthenticated();
+    if (!user || !valid) throw unauthenticated();
     return { tenantId: user.tenantId, userId: user.id, username: user.username };
   }
 
@@ -128,15 +138,36 @@ export class ApiUserService {
     return { tenantId: user.tenantId, userId: user.id, username: user.username };
   }
 
-  private digestMatches(user: ApiUser, credentials: Extract<ApiCredentials, { scheme: 'digest' }>): boolean {
-    if (!user.secretCiphertext) return false;
-    const secret = this.box.decryptText(user.secretCiphertext, secretContext(user.id));
+  private async passwordMatches(username: string, password: string, user: ApiUser | null): Promise<boolean> {
+    const storedHash = user?.secretHash ?? (await (this.decoyHash ??= hashSecret(generateApiSecret())));
+    const matches = await this.verifiedSecrets.verify(
+      password,
+      storedHash,
+      () => this.hashing.run(() => verifySecret(password, storedHash)),
+      username,
+    );
+    return user !== null && matches;
+  }
+
+  private digestMatches(
+    user: ApiUser | null,
+    credentials: Extract<ApiCredentials, { scheme: 'digest' }>,
+  ): boolean {
+    const secret = user?.secretCiphertext
+      ? this.box.decryptText(user.secretCiphertext, secretContext(user.id))
+      : this.decoySecret();
     const expected = createHash('sha1')
       .update(
         Buffer.concat([Buffer.from(credentials.nonce, 'base64'), Buffer.from(credentials.created + secret)]),
       )
       .digest();
     const given = Buffer.from(credentials.digest, 'base64');
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    const matches = given.length === expected.length && timingSafeEqual(given, expected);
+    return Boolean(user?.secretCiphertext) && matches;
+  }
+
+  private decoySecret(): string {
+    this.decoySealed ??= this.box.encrypt(generateApiSecret(), secretContext(DECOY_USER_ID));
+    return this.box.decryptText(this.decoySealed, secretContext(DECOY_USER_ID));
   }
 }

@@ -71,8 +71,19 @@ export function cfdiFilters(criteria: CfdiSearchCriteria): FilterCondition[] {
     });
   if (criteria.fechaHasta) {
     // FechaHasta is inclusive to the second, like SAT's FechaFinal.
-    const until = new Date(wallClock('FechaHasta', criteria.fechaHasta).getTime() + 1000);
-    filters.push({ field: 'FechaEmision', operator: '<', value: until });
+    const hasta = wallClock('FechaHasta', criteria.fechaHasta);
+    // An inverted range is the client's mistake, not a search that found nothing.
+    if (criteria.fechaDesde && wallClock('FechaDesde', criteria.fechaDesde).getTime() > hasta.getTime()) {
+      throw new ValidationError(solicitudesErrors.rangeInverted, {
+        params: {
+          field: 'FechaDesde',
+          desde: criteria.fechaDesde,
+          campoHasta: 'FechaHasta',
+          hasta: criteria.fechaHasta,
+        },
+      });
+    }
+    filters.push({ field: 'FechaEmision', operator: '<', value: new Date(hasta.getTime() + 1000) });
   }
   const efecto = criteria.efecto?.trim();
   if (efecto) {

@@ -34,3 +34,4 @@ export {
 export { SEALED_COLUMNS, rotateMasterKey, type RotationResult } from './rotation';
 export { FielVault, type FielToStore, type StoredFiel } from './fiel-vault';
 export { VerifiedSecretCache } from './verified-secret-cache';
+export { HashingGate, type HashingGateOptions, hashingWidth } from './hashing-gate';

@@ -11,6 +11,8 @@ export class VerifiedSecretCache {
   private readonly key = randomBytes(32);
   /** Insertion-ordered, so the first entry is the oldest when the cache is full. */
   private readonly entries = new Map<string, number>();
+  /** Checks running, by subject and id: identical concurrent checks share one (a burst pays once). */
+  private readonly running = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly ttlMs = 5 * 60_000,
@@ -18,19 +20,38 @@ export class VerifiedSecretCache {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async verify(secret: string, storedHash: string, check: () => Promise<boolean>): Promise<boolean> {
+  /**
+   * `subject` (the username as sent) keeps concurrent checks of different callers apart even when
+   * they share a stored hash, as unknown users share one decoy: sharing a check between two unknown
+   * names, but not between an unknown and an existing one, would tell which names exist.
+   */
+  async verify(
+    secret: string,
+    storedHash: string,
+    check: () => Promise<boolean>,
+    subject = '',
+  ): Promise<boolean> {
     const id = createHmac('sha256', this.key).update(storedHash).update('\0').update(secret).digest('base64');
     const now = this.clock();
     const expiresAt = this.entries.get(id);
     if (expiresAt !== undefined && expiresAt > now) return true;
     this.entries.delete(id);
+    const runKey = `${subject.toLowerCase()}\0${id}`;
+    const running = this.running.get(runKey);
+    if (running !== undefined) return running;
+    const checked = this.settle(id, check).finally(() => this.running.delete(runKey));
+    this.running.set(runKey, checked);
+    return checked;
+  }
+
+  private async settle(id: string, check: () => Promise<boolean>): Promise<boolean> {
     const valid = await check();
     if (valid) {
       if (this.entries.size >= this.maxEntries) {
         const oldest = this.entries.keys().next().value;
         if (oldest !== undefined) this.entries.delete(oldest);
       }
-      this.entries.set(id, now + this.ttlMs);
+      this.entries.set(id, this.clock() + this.ttlMs);
     }
     return valid;
   }

@@ -17,8 +17,8 @@ export interface DownloadLink {
   readonly fileName: string;
 }
 
-const MIN_TTL = 60;
-const MAX_TTL = 7 * 24 * 3600;
+export const MIN_TTL = 60;
+export const MAX_TTL = 7 * 24 * 3600;
 
 /** Time-limited links to stored packages, for the caller's own tenant only. */
 export class DownloadLinkService {

@@ -22,4 +22,9 @@ export {
   type SolicitudListCriteria,
 } from './solicitud-query-service';
 export { aggregateEstado } from './progress';
-export { DownloadLinkService, type DownloadLink } from './download-links';
+export {
+  DownloadLinkService,
+  MIN_TTL as MIN_LINK_TTL_SECONDS,
+  MAX_TTL as MAX_LINK_TTL_SECONDS,
+  type DownloadLink,
+} from './download-links';

@@ -1,5 +1,6 @@
 import { ValidationError, generalErrors, solicitudesErrors, type ErrorDefinition } from '../../errors';
 import { fromMexicoWallClock, toMexicoWallClock } from '../periods/mexico-time';
+import { decidePeriodEnd } from '../periods/period-end';
 import { timeRange, type TimeRange } from '../periods/time-range';
 import {
   COMPLEMENTOS,
@@ -45,6 +46,11 @@ export interface RegistrationRequest {
   readonly rfc: string;
   /** Half-open: SAT's inclusive FechaFinal plus one second. Absent for a request by Uuid. */
   readonly periodo: TimeRange | undefined;
+  /**
+   * The period as the client asked it, when a FechaFinal later today was cut to now (`periodo` holds
+   * the cut one): a retry with the same ReferenciaCliente is the same request, whenever it comes.
+   */
+  readonly periodoPedido?: TimeRange;
   readonly contexto: ContextoPedido;
   readonly tipoSolicitud: TipoSolicitudPedida;
   readonly tipoDocumento: TipoDocumento;
@@ -101,7 +107,7 @@ function historyLimit(now: Date): Date {
   return fromMexicoWallClock(`${year}${today.slice(4)}T00:00:00`);
 }
 
-function parsePeriod(input: RegistrationInput, now: Date): TimeRange {
+function parsePeriod(input: RegistrationInput, now: Date): { periodo: TimeRange; pedido?: TimeRange } {
   const inicialText = required('FechaInicial', input.fechaInicial);
   const finalText = required('FechaFinal', input.fechaFinal);
   const inicial = parseDate('FechaInicial', inicialText);
@@ -119,7 +125,23 @@ function parsePeriod(input: RegistrationInput, now: Date): TimeRange {
   if (inicial.getTime() > now.getTime()) {
     throw invalid(solicitudesErrors.periodInFuture, { fechaInicial: inicialText });
   }
-  return timeRange(inicial, new Date(final.getTime() + 1000));
+  const end = decidePeriodEnd(final, now);
+  if (end.kind === 'refused') {
+    throw invalid(solicitudesErrors.periodEndInFuture, {
+      field: 'FechaFinal',
+      fechaFinal: finalText,
+      hoy: end.today,
+    });
+  }
+  if (end.end.getTime() <= inicial.getTime()) {
+    throw invalid(solicitudesErrors.periodInverted, {
+      fechaInicial: inicialText,
+      fechaFinal: toMexicoWallClock(end.end),
+    });
+  }
+  const periodo = timeRange(inicial, new Date(end.end.getTime() + 1000));
+  if (end.kind === 'as-asked') return { periodo };
+  return { periodo, pedido: timeRange(inicial, new Date(final.getTime() + 1000)) };
 }
 
 function parseFilters(
@@ -229,7 +251,14 @@ export function parseRegistrationRequest(
     'Metadata',
     'Ambos',
   ] as const);
-  const periodo = parsePeriod(input, now);
+  const { periodo, pedido } = parsePeriod(input, now);
   const filtros = parseFilters(input, contexto, tipoSolicitud, tipoDocumento);
-  return { ...common, periodo, contexto, tipoSolicitud, filtros };
+  return {
+    ...common,
+    periodo,
+    ...(pedido ? { periodoPedido: pedido } : {}),
+    contexto,
+    tipoSolicitud,
+    filtros,
+  };
 }

@@ -61,11 +61,11 @@ export interface RegistrationServiceOptions {
 }
 
 function parametersHash(request: RegistrationRequest): string {
+  // What was asked, not what it was cut to: a same-day retry of "today so far" replays the first answer.
+  const periodo = request.periodoPedido ?? request.periodo;
   const normalised = {
     rfc: request.rfc,
-    periodo: request.periodo
-      ? [request.periodo.start.toISOString(), request.periodo.end.toISOString()]
-      : null,
+    periodo: periodo ? [periodo.start.toISOString(), periodo.end.toISOString()] : null,
     contexto: request.contexto,
     tipoSolicitud: request.tipoSolicitud,
     tipoDocumento: request.tipoDocumento,

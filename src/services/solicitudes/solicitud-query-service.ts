@@ -46,6 +46,8 @@ export interface SolicitudListCriteria {
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
+/** Later than any period SAT can hold, and a timestamp Postgres reads. */
+const OPEN_END = new Date(Date.UTC(9999, 11, 31, 23, 59, 59));
 export { MAX_PAGE_SIZE };
 
 function wallClock(field: string, value: string): Date {
@@ -56,7 +58,23 @@ function wallClock(field: string, value: string): Date {
   }
 }
 
-function listFilters(criteria: SolicitudListCriteria): FilterCondition[] {
+/**
+ * A range whose start is later than its end is a client's mistake, never an empty answer: a period
+ * overlap built from it even failed in Postgres (tstzrange refuses inverted bounds) as an internal error.
+ */
+function assertOrdered(desde: [string, string | undefined], hasta: [string, string | undefined]): void {
+  const [campoDesde, desdeText] = desde;
+  const [campoHasta, hastaText] = hasta;
+  if (!desdeText || !hastaText) return;
+  if (wallClock(campoDesde, desdeText).getTime() > wallClock(campoHasta, hastaText).getTime()) {
+    throw new ValidationError(solicitudesErrors.rangeInverted, {
+      params: { field: campoDesde, desde: desdeText, campoHasta, hasta: hastaText },
+    });
+  }
+}
+
+/** The conditions of a list request (pure: the database only runs them). */
+export function listFilters(criteria: SolicitudListCriteria): FilterCondition[] {
   const filters: FilterCondition[] = [];
   const equal = (field: string, value: string | undefined): void => {
     if (value?.trim()) filters.push({ field, operator: '=', value: value.trim() });
@@ -68,6 +86,8 @@ function listFilters(criteria: SolicitudListCriteria): FilterCondition[] {
   equal('ReferenciaCliente', criteria.referenciaCliente);
   const estados = (criteria.estados ?? []).map((estado) => estado.trim()).filter(Boolean);
   if (estados.length > 0) filters.push({ field: 'Estado', operator: 'in', value: estados });
+  assertOrdered(['RegistradaDesde', criteria.registradaDesde], ['RegistradaHasta', criteria.registradaHasta]);
+  assertOrdered(['PeriodoDesde', criteria.periodoDesde], ['PeriodoHasta', criteria.periodoHasta]);
   if (criteria.registradaDesde) {
     filters.push({
       field: 'FechaRegistro',
@@ -85,9 +105,10 @@ function listFilters(criteria: SolicitudListCriteria): FilterCondition[] {
   if (criteria.periodoDesde || criteria.periodoHasta) {
     // Solicitudes whose period overlaps the asked one; an open side means "unbounded".
     const from = criteria.periodoDesde ? wallClock('PeriodoDesde', criteria.periodoDesde) : new Date(0);
+    // JavaScript's last instant (+275760-09-13) is no timestamp Postgres reads: the open end failed as DM-1000.
     const to = criteria.periodoHasta
       ? new Date(wallClock('PeriodoHasta', criteria.periodoHasta).getTime() + 1000)
-      : new Date(8.64e15);
+      : OPEN_END;
     filters.push({ field: 'Periodo', operator: 'overlaps', value: from, value2: to });
   }
   return filters;

@@ -117,42 +117,64 @@ export class WebUserService {
   /**
    * Signs in: the right password resets the failure count; a wrong one counts, and reaching the limit
    * locks the account. A locked account is refused even with the right password until the lock ends.
+   *
+   * Whether the account is locked is decided by the same UPDATE that counts or clears, so parallel
+   * attempts cannot each read "not locked yet" and then act on it: the count stops at the limit and
+   * a right password cannot clear a lock another request has just set. The password is checked
+   * first in every case (unknown, disabled, locked alike), so the answer takes the same time.
+   *
+   * The error says why (for the log). Callers facing the public must answer all of them alike, or
+   * the lock, which only existing logins can have, tells which logins exist.
    */
   async authenticate(login: string, password: string): Promise<WebPrincipal> {
     const now = this.clock();
+    const normalised = login.trim().toLowerCase();
     const user = await this.dataSource
       .getRepository(WebUser)
       .createQueryBuilder('u')
-      .where('lower(u.email) = :login', { login: login.trim().toLowerCase() })
+      .where('lower(u.email) = :login', { login: normalised })
       .getOne();
-    if (!user || user.disabledAt) {
-      await verifySecret(password, await (this.decoy ??= hashSecret('decoy-password')));
-      throw new AuthenticationError(generalErrors.signInFailed);
-    }
-    if (user.lockedUntil && user.lockedUntil > now) throw this.locked(user.lockedUntil, now);
-    if (!(await verifySecret(password, user.passwordHash))) {
-      const [updated] = (await this.dataSource.query(
-        `UPDATE web_users
-            SET failed_login_count = failed_login_count + 1,
-                last_failed_login_at = $2,
-                locked_until = CASE WHEN failed_login_count + 1 >= $3 THEN $2::timestamptz + make_interval(mins => $4)
-                                    ELSE locked_until END,
-                updated_at = now()
-          WHERE id = $1
-        RETURNING locked_until`,
-        [user.id, now, this.policy.maxFailures, this.policy.lockoutMinutes],
-      )) as [{ locked_until: Date | null }[], number];
-      const lockedUntil = updated[0]?.locked_until;
-      if (lockedUntil && lockedUntil > now) throw this.locked(lockedUntil, now);
-      throw new AuthenticationError(generalErrors.signInFailed);
-    }
-    await this.dataSource.query(
-      `UPDATE web_users SET failed_login_count = 0, locked_until = NULL, last_login_at = $2,
-              password_hash = COALESCE($3, password_hash), updated_at = now()
-        WHERE id = $1`,
-      [user.id, now, needsRehash(user.passwordHash) ? await hashSecret(password) : null],
+    const active = user && !user.disabledAt ? user : undefined;
+    const matches = await verifySecret(
+      password,
+      active?.passwordHash ?? (await (this.decoy ??= hashSecret('decoy-password'))),
     );
-    return principal(user);
+    if (!active || !matches) {
+      // Run for unknown logins too (it changes nothing then), so they cost what known ones do.
+      const [rows] = (await this.dataSource.query(
+        `UPDATE web_users
+            SET failed_login_count = LEAST(failed_login_count + 1, $3::int),
+                last_failed_login_at = $2,
+                locked_until = CASE WHEN failed_login_count + 1 >= $3::int
+                                    THEN $2::timestamptz + make_interval(mins => $4::int) END,
+                updated_at = now()
+          WHERE lower(email) = $1 AND disabled_at IS NULL
+            AND (locked_until IS NULL OR locked_until <= $2)
+        RETURNING locked_until`,
+        [normalised, now, this.policy.maxFailures, this.policy.lockoutMinutes],
+      )) as [{ locked_until: Date | null }[], number];
+      if (!active) throw new AuthenticationError(generalErrors.signInFailed);
+      const counted = rows[0];
+      // No row: the account was already locked, and a locked account does not count failures.
+      const lockedUntil = counted ? counted.locked_until : active.lockedUntil;
+      if (!counted || lockedUntil) throw this.locked(lockedUntil ?? this.lockEnd(now), now);
+      throw new AuthenticationError(generalErrors.signInFailed);
+    }
+    const [signedIn] = (await this.dataSource.query(
+      `UPDATE web_users
+          SET failed_login_count = 0, locked_until = NULL, last_login_at = $2,
+              password_hash = COALESCE($3, password_hash), updated_at = now()
+        WHERE id = $1 AND disabled_at IS NULL
+          AND (locked_until IS NULL OR locked_until <= $2)
+      RETURNING id`,
+      [active.id, now, needsRehash(active.passwordHash) ? await hashSecret(password) : null],
+    )) as [{ id: string }[], number];
+    if (signedIn.length === 0) throw this.locked(active.lockedUntil ?? this.lockEnd(now), now);
+    return principal(active);
+  }
+
+  private lockEnd(now: Date): Date {
+    return new Date(now.getTime() + this.policy.lockoutMinutes * 60_000);
   }
 
   private locked(until: Date, now: Date): AuthenticationError {

@@ -1,8 +1,9 @@
 import { ValidationError, generalErrors } from '../../errors';
 
 /**
- * node-soap hands simple values over as strings, numbers or booleans depending on the declared type,
- * and an element with attributes as `{ $value }`; these read any of those shapes.
+ * Handlers receive contract-typed values already read strictly (see soap/typed-input.ts): booleans,
+ * numbers, enumerations in the contract's spelling; other simple values as strings, and an element
+ * with attributes as `{ $value }`. These read any of those shapes.
  */
 export function text(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -26,7 +27,7 @@ export function flag(field: string, value: unknown): boolean | undefined {
   throw new ValidationError(generalErrors.fieldInvalid, { params: { field, reason: 'use true or false' } });
 }
 
-/** Integers read strictly: node-soap's parseInt would take "12abc" as 12. */
+/** Integers read strictly, never "12abc" as 12 (the contract-typed ones arrive as numbers already). */
 export function integer(field: string, value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   const raw = text(value);

@@ -9,3 +9,10 @@ export const MYSUITE_FAULT_DETAIL = Object.freeze({
   prefix: 'fx',
 });
 export { inBandCode, renderInBandCodeTable } from './in-band-codes';
+export { createRequestorGate, type RequestorGateOptions } from './requestor-gate';
+
+/** MYSuite's one operation, as its WSDL names the request element. */
+export const MYSUITE_OPERATION = Object.freeze({
+  namespace: 'http://www.fact.com.mx/schema/ws',
+  localName: 'RequestTransaction',
+});

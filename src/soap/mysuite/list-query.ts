@@ -1,4 +1,4 @@
-import { ValidationError, generalErrors, type ErrorParams } from '../../errors';
+import { ValidationError, generalErrors, solicitudesErrors, type ErrorParams } from '../../errors';
 import { fromMexicoWallClock } from '../../services/periods/mexico-time';
 import type { MySuiteFilter } from './params';
 
@@ -70,12 +70,19 @@ export function toConditions(filters: readonly MySuiteFilter[]): ListCondition[]
     }
     const first = value(spec.kind, filter.value1, filter.name);
     if (operator === 'between') {
-      return {
-        field: spec.field,
-        operator,
-        value: first,
-        value2: value(spec.kind, filter.value2, filter.name),
-      };
+      const second = value(spec.kind, filter.value2, filter.name);
+      // BETWEEN with its bounds swapped matches nothing: the client's mistake, said so.
+      if (first instanceof Date && second instanceof Date && first.getTime() > second.getTime()) {
+        throw new ValidationError(solicitudesErrors.rangeInverted, {
+          params: {
+            field: `${filter.name} Value1`,
+            desde: filter.value1.trim(),
+            campoHasta: 'Value2',
+            hasta: filter.value2.trim(),
+          },
+        });
+      }
+      return { field: spec.field, operator, value: first, value2: second };
     }
     return { field: spec.field, operator, value: first };
   });

@@ -1,11 +1,39 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
+import { SaxesParser } from 'saxes';
 import { ValidationError, generalErrors } from '../../errors';
 
-/** Base64 parameter documents are small; anything bigger is refused before decoding. */
-const MAX_BASE64_CHARS = 2 * 1024 * 1024;
+/**
+ * Base64 parameter documents are small (the biggest real one, an inline e.firma, is about 180 KB);
+ * anything bigger is refused before decoding.
+ */
+export const MAX_PARAMETER_BASE64_CHARS = 512 * 1024;
+/** A Dictionary or Filters document is two levels deep; deep nesting only serves to exhaust a parser. */
+export const MAX_PARAMETER_DEPTH = 32;
 
 function invalid(field: string, reason: string): ValidationError {
   return new ValidationError(generalErrors.fieldInvalid, { params: { field, reason } });
+}
+
+/**
+ * A streaming pass that stops at the first element nested too deep, before the tree parser (which
+ * builds every level, and took seconds and hundreds of MB on a document 190k levels deep) sees it.
+ */
+function checkDepth(field: string, xml: string): void {
+  const parser = new SaxesParser({ position: false });
+  let depth = 0;
+  parser.on('opentag', () => {
+    depth += 1;
+    if (depth > MAX_PARAMETER_DEPTH) {
+      throw invalid(field, `nested deeper than ${MAX_PARAMETER_DEPTH} levels`);
+    }
+  });
+  parser.on('closetag', () => {
+    depth -= 1;
+  });
+  parser.on('error', () => {
+    throw invalid(field, 'not well-formed XML');
+  });
+  parser.write(xml).close();
 }
 
 /**
@@ -13,10 +41,13 @@ function invalid(field: string, reason: string): ValidationError {
  * entity expansion) is refused outright rather than ignored.
  */
 function parseBase64Xml(field: string, base64: string): Element {
-  if (base64.length > MAX_BASE64_CHARS) throw invalid(field, 'too large');
+  if (base64.length > MAX_PARAMETER_BASE64_CHARS) {
+    throw invalid(field, `larger than ${MAX_PARAMETER_BASE64_CHARS} Base64 characters`);
+  }
   if (!/^[A-Za-z0-9+/=\s]*$/.test(base64)) throw invalid(field, 'not Base64');
   const xml = Buffer.from(base64, 'base64').toString('utf8');
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw invalid(field, 'DTDs are not accepted');
+  checkDepth(field, xml);
   let failed = false;
   let root: Element | null = null;
   try {

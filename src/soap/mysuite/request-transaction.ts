@@ -99,7 +99,8 @@ export function createRequestTransactionHandler(services: MySuiteServices): Soap
       });
 
     try {
-      caller = await services.apiUsers.authenticateRequestor(requestor);
+      // The binding's body gate authenticated the Requestor before reading past it, when it could.
+      caller = context.principal ?? (await services.apiUsers.authenticateRequestor(requestor));
       request.RequestorName = caller.username;
       request.RequestorActive = true;
       const outcome = await perform(caller, input, transaction);

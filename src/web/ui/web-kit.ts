@@ -15,6 +15,8 @@ interface WebLocals {
   principal?: WebPrincipal;
   csrfToken?: string;
   sessionCookie?: string;
+  /** A multipart request's files, read (with its fields) before the CSRF check. */
+  upload?: { files: ReadonlyMap<string, Buffer>; truncated: ReadonlySet<string> };
 }
 
 export function webLocals(response: Response): WebLocals {

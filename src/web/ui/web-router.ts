@@ -4,9 +4,12 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { projectRoot } from '../../config/project-root';
 import { AppError, AuthenticationError, generalErrors } from '../../errors';
 import type { Logger } from '../../logging';
-import { csrfMatches, type SessionStore, type WebUserService } from '../../services/web-access';
+import { httpErrorAnswer } from '../http-errors';
+import type { SessionStore, WebUserService } from '../../services/web-access';
 import { parseCookies, serializeCookie } from './cookies';
-import { isLang, translator } from './i18n';
+import { csrfVerdict, isSafeMethod } from './csrf-guard';
+import { readFormBody } from './form-body';
+import { isLang } from './i18n';
 import { errorPage } from './pages/error-page';
 import { signInPage } from './pages/sign-in-page';
 import { createAdminRoutes, type AdminRouteServices } from './routes/admin-routes';
@@ -58,13 +61,8 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ');
 
-const STATUS_BY_KIND: Record<string, number> = {
-  'not-found': 404,
-  validation: 400,
-  authorization: 403,
-  authentication: 401,
-  conflict: 409,
-};
+/** The shape of the sign-in form's token; anything else in the cookie is not ours. */
+const SIGN_IN_TOKEN = /^[\w-]{32}$/;
 
 /**
  * The web interface: server-rendered pages (no build step), Spanish first, sessions in Postgres,
@@ -73,7 +71,6 @@ const STATUS_BY_KIND: Record<string, number> = {
  */
 export function createWebRouter(services: WebServices, options: WebOptions): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 });
   const cookie = (name: string, value: string, maxAge?: number): string =>
     serializeCookie(name, value, {
       secure: options.secureCookies,
@@ -109,6 +106,36 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
     next();
   });
 
+  // One gate for every state-changing request, before any route and whatever the content type: the
+  // body (urlencoded or multipart) is read here, so no route checks, or forgets to check, the token.
+  router.use(async (request, response, next) => {
+    if (isSafeMethod(request.method)) return next();
+    const { principal, csrfToken } = webLocals(response);
+    await readFormBody(request, response, { multipart: principal !== undefined });
+    const body = request.body as Record<string, unknown>;
+    const signInToken = parseCookies(request.headers.cookie).get(SIGN_IN_CSRF_COOKIE);
+    const verdict = csrfVerdict({
+      method: request.method,
+      sessionToken: principal ? csrfToken : undefined,
+      signInToken: signInToken && SIGN_IN_TOKEN.test(signInToken) ? signInToken : undefined,
+      submitted: body._csrf,
+    });
+    if (verdict === 'accepted') return next();
+    const error = new AuthenticationError(generalErrors.csrfRejected);
+    if (!principal) {
+      // No session (never had one, or it expired): the way on is signing in again.
+      const lang = langOf(request);
+      return showSignIn(
+        request,
+        response,
+        { login: field(body.login), next: safeNext(body.siguiente), error: messageOf(error, lang) },
+        403,
+      );
+    }
+    const context = pageContext(request, response);
+    sendPage(response, errorPage(context, messageOf(error, context.lang), error.code), 403);
+  });
+
   router.get('/favicon.ico', (_request, response) => response.redirect(301, '/static/favicon.svg'));
 
   router.get('/idioma/:lang', (request, response) => {
@@ -125,7 +152,7 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
   ): void {
     // Reuse the browser's token: a second tab (or a stray request) must not invalidate the first form.
     const current = parseCookies(request.headers.cookie).get(SIGN_IN_CSRF_COOKIE);
-    const token = current && /^[\w-]{32}$/.test(current) ? current : randomBytes(24).toString('base64url');
+    const token = current && SIGN_IN_TOKEN.test(current) ? current : randomBytes(24).toString('base64url');
     response.append('Set-Cookie', cookie(SIGN_IN_CSRF_COOKIE, token));
     webLocals(response).csrfToken = token;
     sendPage(
@@ -140,15 +167,10 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
     showSignIn(request, response, { next: safeNext(request.query.siguiente) });
   });
 
-  router.post('/entrar', form, async (request, response) => {
+  router.post('/entrar', async (request, response) => {
     const body = request.body as Record<string, unknown>;
     const lang = langOf(request);
     const state = { login: field(body.login), next: safeNext(body.siguiente) };
-    const expected = parseCookies(request.headers.cookie).get(SIGN_IN_CSRF_COOKIE);
-    if (!expected || !csrfMatches(expected, body._csrf)) {
-      const error = new AuthenticationError(generalErrors.csrfRejected);
-      return showSignIn(request, response, { ...state, error: messageOf(error, lang) }, 403);
-    }
     try {
       const principal = await services.users.authenticate(
         field(body.login) ?? '',
@@ -167,9 +189,11 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
       response.redirect(303, state.next);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
+      // The log keeps the reason (wrong password, unknown login, locked); the page never does, so
+      // that it cannot tell which logins exist: a lock is answered only for existing ones.
       services.logger.warn('web sign-in refused', { code: error.code, ip: request.ip });
-      const status = error.code === generalErrors.accountLocked.code ? 423 : 401;
-      showSignIn(request, response, { ...state, error: messageOf(error, lang) }, status);
+      const refused = new AuthenticationError(generalErrors.signInRefused);
+      showSignIn(request, response, { ...state, error: messageOf(refused, lang) }, 401);
     }
   });
 
@@ -180,20 +204,6 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
       return response.redirect(303, `/entrar?siguiente=${encodeURIComponent(request.originalUrl)}`);
     }
     response.status(401).json({ codigo: generalErrors.unauthenticated.code });
-  });
-
-  // Every state-changing request carries the session's CSRF token. Multipart forms (uploads) are
-  // checked by their own route once their fields are read.
-  router.use(form, (request, response, next) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.is('multipart/form-data'))
-      return next();
-    const { csrfToken } = webLocals(response);
-    if (csrfToken && csrfMatches(csrfToken, (request.body as Record<string, unknown> | undefined)?._csrf)) {
-      return next();
-    }
-    const context = pageContext(request, response);
-    const error = new AuthenticationError(generalErrors.csrfRejected);
-    sendPage(response, errorPage(context, messageOf(error, context.lang), error.code), 403);
   });
 
   router.post('/salir', async (_request, response) => {
@@ -219,18 +229,18 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
   router.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);
     const context = pageContext(request, response);
-    if (error instanceof AppError) {
-      // Another tenant's id answers exactly like a missing one.
-      if (error.kind === 'not-found')
-        return sendPage(response, errorPage(context, context.t('error.notFound')), 404);
-      return sendPage(
-        response,
-        errorPage(context, messageOf(error, context.lang), error.code),
-        STATUS_BY_KIND[error.kind] ?? 500,
-      );
+    const requestId = typeof response.locals.requestId === 'string' ? response.locals.requestId : '';
+    const answer = httpErrorAnswer(error, requestId);
+    if (answer.unexpected) services.logger.error('web page failed', { error, path: request.path });
+    // Another tenant's id answers exactly like a missing one.
+    if (answer.status === 404) {
+      return sendPage(response, errorPage(context, context.t('error.notFound')), 404);
     }
-    services.logger.error('web page failed', { error, path: request.path });
-    sendPage(response, errorPage(context, translator(context.lang)('error.title')), 500);
+    sendPage(
+      response,
+      errorPage(context, messageOf(answer.error, context.lang), answer.error.code),
+      answer.status,
+    );
   });
 
   return router;

@@ -75,6 +75,9 @@ describe('fuzzing the DescargaMasiva service', () => {
         SAT_MODE: 'simulator',
         WORKERS_ENABLED: 'false',
         RATE_LIMIT_PER_MINUTE: '100000',
+        // Mutated security headers fail authentication by the hundred: not what this test is about.
+        AUTH_FAILURES_PER_IP: '100000',
+        AUTH_FAILURES_PER_USERNAME: '100000',
         DATA_DIR: '/tmp/dm-soap-fuzz-test',
       }),
       createLogger({ stream: new PassThrough() }),

@@ -57,6 +57,58 @@ describe('logging', () => {
     expect(outside?.requestId).toBeUndefined();
   });
 
+  describe("MYSuite's Requestor GUID, its only credential", () => {
+    const GUID = '11111111-2222-3333-4444-555555555555';
+
+    it.each([
+      ['a request element', `<m:RequestTransaction><m:Requestor>${GUID}</m:Requestor>`],
+      [
+        'the echo in the answer',
+        `<Request><Requestor>${GUID}</Requestor><RequestorName>demo</RequestorName>`,
+      ],
+      ['the User element ERPs fill with it', `<User>${GUID}</User><UserName>contabilidad</UserName>`],
+      ['a CDATA section', `<Requestor><![CDATA[${GUID}]]></Requestor>`],
+      [
+        'attributes on the element',
+        `<tns:Requestor xmlns:tns="http://www.fact.com.mx/schema/ws">${GUID}</tns:Requestor>`,
+      ],
+      ['an envelope cut inside it', `<Requestor>${GUID}`],
+      ['a CDATA section cut inside it', `<Requestor><![CDATA[${GUID}`],
+      ['a query string', `/FactWSFront.asmx/RequestTransaction?Requestor=${GUID}&Transaction=X`],
+      ['JSON text', `{"Requestor":"${GUID}","Transaction":"X"}`],
+      ['a Data1 dictionary entry', `<Entry k="Requestor" v="${GUID}"/>`],
+    ])('is redacted from %s', (_where, text) => {
+      expect(redactText(text)).not.toContain(GUID);
+      expect(redactText(text)).not.toContain(GUID.slice(0, 13));
+    });
+
+    it('is redacted from fields named requestor, in any case and nesting', () => {
+      const logged = redact({ requestor: GUID, input: { Requestor: GUID, RequestorName: 'demo' } });
+      expect(JSON.stringify(logged)).not.toContain(GUID);
+      expect(logged).toMatchObject({ input: { RequestorName: 'demo' } });
+    });
+
+    it('leaves the neighbouring elements readable', () => {
+      const text = `<RequestorName>erp</RequestorName><Username>demo</Username><Transaction>X</Transaction>`;
+      expect(redactText(text)).toBe(text);
+      expect(redactText('<Requestor/><Transaction>X</Transaction>')).toBe(
+        '<Requestor/><Transaction>X</Transaction>',
+      );
+    });
+  });
+
+  it('redacts WS-Security digests and nonces, also when the envelope is cut inside them', () => {
+    const token =
+      '<wsse:Password Type="…#PasswordDigest">q1w2e3r4t5y6u7i8o9p0==</wsse:Password>' +
+      '<wsse:Nonce EncodingType="…#Base64Binary">bm9uY2Utbm9uY2Utbm9uY2U=</wsse:Nonce>';
+    const redacted = redactText(token);
+    expect(redacted).not.toContain('q1w2e3r4');
+    expect(redacted).not.toContain('bm9uY2U');
+    expect(redactText('<o:Password>half-of-a-pass')).toBe('<o:Password>[REDACTED]');
+    expect(redactText('<Data1>UEsDBBQAAAAIA')).toBe('<Data1>[REDACTED]');
+    expect(redactText('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADAN')).toBe('[REDACTED PRIVATE KEY]');
+  });
+
   it('redacts without mutating the logged object', () => {
     const input = { token: SECRET, rfc: 'AAA010101AAA' };
     expect(redact(input)).toEqual({ token: '[REDACTED]', rfc: 'AAA010101AAA' });

@@ -63,6 +63,28 @@ describe('parseRegistrationRequest', () => {
     ).toBe('DM-9005');
   });
 
+  it('refuses a FechaFinal on a later day with DM-9050 naming FechaFinal', () => {
+    const error = rejection({ ...base, fechaFinal: '2999-12-31T23:59:59' });
+    expect(error.code).toBe('DM-9050');
+    expect(error.field).toBe('FechaFinal');
+    expect(error.messageEn).toContain('2026-11-24');
+    expect(rejection({ ...base, fechaFinal: '2026-11-25T00:00:00' }).code).toBe('DM-9050');
+  });
+
+  it('takes a FechaFinal later today up to now, keeping what was asked for idempotency', () => {
+    // now is 2026-11-24 12:00:00 in Mexico City.
+    const request = parseRegistrationRequest({ ...base, fechaFinal: '2026-11-24T23:59:59' }, now);
+    expect(request.periodo?.end.toISOString()).toBe('2026-11-24T18:00:01.000Z');
+    expect(request.periodoPedido?.end.toISOString()).toBe('2026-11-25T06:00:00.000Z');
+    expect(parseRegistrationRequest(base, now).periodoPedido).toBeUndefined();
+    const cutToNothing = rejection({
+      ...base,
+      fechaInicial: '2026-11-24T12:00:00',
+      fechaFinal: '2026-11-24T23:59:59',
+    });
+    expect(cutToNothing.code).toBe('DM-9003');
+  });
+
   it('applies SAT counterpart limits per contexto', () => {
     const five = ['AAA010101AAA', 'BBB010101BBB', 'CCC010101CCC', 'DDD010101DDD', 'EEE010101EEE'];
     expect(

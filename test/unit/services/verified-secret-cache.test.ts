@@ -46,3 +46,23 @@ describe('VerifiedSecretCache', () => {
     expect(kept).not.toHaveBeenCalled();
   });
 });
+
+describe('VerifiedSecretCache with concurrent checks', () => {
+  it('runs identical concurrent checks of one subject once, and keeps subjects apart', async () => {
+    const cache = new VerifiedSecretCache(60_000, 10);
+    let release: (value: boolean) => void = () => undefined;
+    const gate = new Promise<boolean>((resolve) => (release = resolve));
+    const check = jest.fn(() => gate);
+    const same = [
+      cache.verify('adivina', 'decoy', check, 'Nadie'),
+      cache.verify('adivina', 'decoy', check, 'nadie'),
+    ];
+    // Two unknown names share the decoy hash, yet each pays its own check, as two existing users would.
+    const other = cache.verify('adivina', 'decoy', check, 'otro');
+    release(false);
+    expect(await Promise.all([...same, other])).toEqual([false, false, false]);
+    expect(check).toHaveBeenCalledTimes(2);
+    await cache.verify('adivina', 'decoy', check, 'nadie');
+    expect(check).toHaveBeenCalledTimes(3);
+  });
+});

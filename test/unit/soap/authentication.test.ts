@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { AuthenticationError } from '../../../src/errors';
 import {
   CredentialReader,
+  basicUsername,
   computePasswordDigest,
   verifyPasswordDigest,
 } from '../../../src/soap/authentication';
@@ -13,6 +14,7 @@ const TEXT =
   'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText';
 const NOW = Date.parse('2026-11-24T16:00:00Z');
 const noHeaders = undefined;
+const DEMO = { tenantId: 't1', userId: 'u1', username: 'demo' };
 
 function reader(now = NOW, cache = new InMemoryNonceCache()) {
   return new CredentialReader({ nonceCache: cache, freshnessSeconds: 300, now: () => now });
@@ -53,13 +55,39 @@ describe('PasswordDigest', () => {
     expect(verifyPasswordDigest({ ...credentials, digest: 'short' }, 'demo')).toBe(false);
   });
 
-  it('refuses a replayed nonce for the same user', () => {
+  it('remembers a nonce only once its token authenticated, then refuses it again', () => {
     const cache = new InMemoryNonceCache();
     const token = digestToken('2026-11-24T15:59:00Z');
-    reader(NOW, cache).read(token, noHeaders);
-    expect(failure(() => reader(NOW + 1000, cache).read(token, noHeaders))).toBeInstanceOf(
+    const first = reader(NOW, cache).read(token, noHeaders);
+    // Reading alone (what an unauthenticated caller can make happen) leaves nothing behind.
+    expect(cache.size).toBe(0);
+    const again = reader(NOW + 1000, cache).read(token, noHeaders);
+    reader(NOW, cache).rememberNonce(first, DEMO);
+    expect(cache.size).toBe(1);
+    expect(failure(() => reader(NOW + 1000, cache).rememberNonce(again, DEMO))).toBeInstanceOf(
       AuthenticationError,
     );
+  });
+
+  it('treats another Base64 spelling of the same nonce bytes as a replay', () => {
+    const cache = new InMemoryNonceCache();
+    const nonce = Buffer.from('0123456789abcdef').toString('base64');
+    const first = reader(NOW, cache).read(digestToken('2026-11-24T15:59:00Z', nonce), noHeaders);
+    reader(NOW, cache).rememberNonce(first, DEMO);
+    const respelled = reader(NOW, cache).read(
+      digestToken('2026-11-24T15:59:00Z', `${nonce.slice(0, 8)}\n${nonce.slice(8)}`),
+      noHeaders,
+    );
+    expect(failure(() => reader(NOW, cache).rememberNonce(respelled, DEMO))).toBeInstanceOf(
+      AuthenticationError,
+    );
+  });
+
+  it('keeps the nonces of different users apart', () => {
+    const cache = new InMemoryNonceCache();
+    const credentials = reader(NOW, cache).read(digestToken('2026-11-24T15:59:00Z'), noHeaders);
+    reader(NOW, cache).rememberNonce(credentials, DEMO);
+    expect(() => reader(NOW, cache).rememberNonce(credentials, { ...DEMO, userId: 'u2' })).not.toThrow();
   });
 
   it.each([
@@ -78,9 +106,11 @@ describe('PasswordDigest', () => {
     expect(reader().read(digestToken('2026-11-24T10:01:00.123-06:00'), noHeaders).scheme).toBe('digest');
   });
 
-  it('refuses a digest without nonce', () => {
+  it('refuses a digest without nonce, or with one of no bytes', () => {
     const token = { ...digestToken('2026-11-24T15:59:00Z'), nonce: undefined };
     expect(failure(() => reader().read(token, noHeaders))).toBeInstanceOf(AuthenticationError);
+    const empty = { ...digestToken('2026-11-24T15:59:00Z'), nonce: '====' };
+    expect(failure(() => reader().read(empty, noHeaders))).toBeInstanceOf(AuthenticationError);
   });
 });
 
@@ -118,17 +148,11 @@ describe('PasswordText and HTTP Basic', () => {
     const broken = `Basic ${Buffer.from('nocolon').toString('base64')}`;
     expect(failure(() => reader().read(undefined, broken))).toBeInstanceOf(AuthenticationError);
   });
-});
 
-describe('InMemoryNonceCache', () => {
-  it('forgets nonces once they expire and fails closed when full of live ones', () => {
-    const cache = new InMemoryNonceCache(2);
-    expect(cache.remember('a', 100, 0)).toBe(true);
-    expect(cache.remember('a', 100, 50)).toBe(false);
-    expect(cache.remember('b', 100, 50)).toBe(true);
-    expect(cache.remember('c', 300, 60)).toBe(false);
-    expect(cache.remember('c', 300, 150)).toBe(true);
-    expect(cache.size).toBe(1);
-    expect(cache.remember('a', 400, 150)).toBe(true);
+  it('reads the username of a Basic header before the body, for throttling', () => {
+    expect(basicUsername(`Basic ${Buffer.from('erp:x:y').toString('base64')}`)).toBe('erp');
+    expect(basicUsername(`Basic ${Buffer.from(':x').toString('base64')}`)).toBeUndefined();
+    expect(basicUsername('Bearer abc')).toBeUndefined();
+    expect(basicUsername(undefined)).toBeUndefined();
   });
 });

@@ -1,15 +1,22 @@
-import { ValidationError, generalErrors } from '../../../errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../services/solicitudes';
-import { integer } from '../../descarga-masiva/input';
 import { resumen } from '../../descarga-masiva/output';
 import { toConditions, toOrder } from '../list-query';
-import { choice, optional } from '../param-values';
+import { optional } from '../param-values';
 import { parseFilters } from '../params';
 import { attributes, base64, emptyElement } from '../response-xml';
 import type { MySuiteTransaction } from '../transaction';
+import { choiceParam, integerParam, readParams } from '../typed-params';
 
 const FORMATS = { JSON: 'JSON', XML: 'XML' } as const;
 const OPERS = { LINES: 'LINES', COUNT: 'COUNT', BOTH: 'BOTH' } as const;
+
+/** The typed keys of OBTENER_LISTA_SOLICITUDES_DM_SAT's Data1 (Filters and Order have their own grammar). */
+export const OBTENER_LISTA_SOLICITUDES_PARAMS = Object.freeze({
+  Page: integerParam(1, 2_147_483_647),
+  PageSize: integerParam(1, MAX_PAGE_SIZE),
+  ResponseFormat: choiceParam(FORMATS),
+  Oper: choiceParam(OPERS),
+});
 
 /**
  * OBTENER_LISTA_SOLICITUDES_DM_SAT: a page of the tenant's solicitudes, filtered and ordered from
@@ -17,21 +24,13 @@ const OPERS = { LINES: 'LINES', COUNT: 'COUNT', BOTH: 'BOTH' } as const;
  */
 export const obtenerListaSolicitudes: MySuiteTransaction = async (call, services) => {
   const { params } = call;
-  const page = integer('Page', optional(params, 'Page')) ?? 1;
-  const pageSize = integer('PageSize', optional(params, 'PageSize')) ?? DEFAULT_PAGE_SIZE;
-  const format =
-    optional(params, 'ResponseFormat') === undefined ? 'XML' : choice(params, 'ResponseFormat', FORMATS);
-  const oper = optional(params, 'Oper') === undefined ? 'BOTH' : choice(params, 'Oper', OPERS);
+  const typed = readParams(params, OBTENER_LISTA_SOLICITUDES_PARAMS);
+  const page = typed.Page ?? 1;
+  const pageSize = typed.PageSize ?? DEFAULT_PAGE_SIZE;
+  const format = typed.ResponseFormat ?? 'XML';
+  const oper = typed.Oper ?? 'BOTH';
   const conditions = toConditions(parseFilters(optional(params, 'Filters')));
   const order = toOrder(optional(params, 'Order'));
-  if (page < 1) {
-    throw new ValidationError(generalErrors.fieldInvalid, { params: { field: 'Page', reason: 'from 1' } });
-  }
-  if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    throw new ValidationError(generalErrors.fieldInvalid, {
-      params: { field: 'PageSize', reason: `between 1 and ${MAX_PAGE_SIZE}` },
-    });
-  }
 
   return async () => {
     const result = await services.queries.listWhere(call.tenantId, conditions, order, { page, pageSize });

@@ -1,14 +1,24 @@
 import type { RegistrationInput, RegistrationResult } from '../../../services/solicitudes';
 import { parseRegistrationRequest } from '../../../services/solicitudes';
-import { flag } from '../../descarga-masiva/input';
 import { readInlineFiel } from '../inline-fiel';
-import { choice, optional, required } from '../param-values';
+import { optional } from '../param-values';
 import { base64, emptyElement } from '../response-xml';
 import type { MySuiteTransaction } from '../transaction';
+import { booleanParam, choiceParam, dateTimeParam, readParams, requiredParam } from '../typed-params';
 
 const SERVICIOS = { CFDIS: ['CFDI'], RETENCIONES: ['Retenciones'], AMBOS: ['CFDI', 'Retenciones'] } as const;
 const TIPOS_SOLICITUD = { METADATA: 'Metadata', CFDI: 'CFDI', AMBOS: 'Ambos' } as const;
 const TIPOS_TAX_ID = { EMISOR: 'Emitidos', RECEPTOR: 'Recibidos', AMBOS: 'Ambos' } as const;
+
+/** The typed keys of REGISTRAR_SOLICITUD_DM_SAT's Data1. */
+export const REGISTRAR_SOLICITUD_PARAMS = Object.freeze({
+  Servicio: requiredParam(choiceParam(SERVICIOS)),
+  TipoSolicitud: requiredParam(choiceParam(TIPOS_SOLICITUD)),
+  TipoTaxID: requiredParam(choiceParam(TIPOS_TAX_ID)),
+  FechaInicial: requiredParam(dateTimeParam),
+  FechaFinal: requiredParam(dateTimeParam),
+  Forzar: booleanParam,
+});
 
 function row(result: RegistrationResult, tipoDocumento: string): Record<string, unknown> {
   return {
@@ -29,17 +39,15 @@ function row(result: RegistrationResult, tipoDocumento: string): Record<string, 
  */
 export const registrarSolicitud: MySuiteTransaction = async (call, services) => {
   const { params } = call;
-  const servicios = choice(params, 'Servicio', SERVICIOS);
-  const tipoSolicitud = choice(params, 'TipoSolicitud', TIPOS_SOLICITUD);
-  const contexto = choice(params, 'TipoTaxID', TIPOS_TAX_ID);
+  const typed = readParams(params, REGISTRAR_SOLICITUD_PARAMS);
   const referencia = optional(params, 'ReferenciaCliente');
-  const forzar = flag('Forzar', optional(params, 'Forzar'));
-  const inputs = servicios.map((tipoDocumento): RegistrationInput => ({
+  const forzar = typed.Forzar;
+  const inputs = typed.Servicio.map((tipoDocumento): RegistrationInput => ({
     rfc: call.rfc,
-    fechaInicial: required(params, 'FechaInicial'),
-    fechaFinal: required(params, 'FechaFinal'),
-    contexto,
-    tipoSolicitud,
+    fechaInicial: typed.FechaInicial,
+    fechaFinal: typed.FechaFinal,
+    contexto: typed.TipoTaxID,
+    tipoSolicitud: typed.TipoSolicitud,
     tipoDocumento,
     // One reference per Servicio: each is its own registration, replayed on its own.
     ...(referencia ? { referenciaCliente: `${referencia}:${tipoDocumento}` } : {}),

@@ -2,12 +2,10 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { AppError, AuthorizationError, ValidationError, generalErrors } from '../../../errors';
 import type { ApiUserService, FielEnrollment, FielRoster } from '../../../services/accounts';
 import type { FielVault } from '../../../services/secrets';
-import { csrfMatches } from '../../../services/web-access';
 import { fecha } from '../format';
 import { apiUsersPage, type ApiUsersView } from '../pages/api-users-page';
 import { errorPage } from '../pages/error-page';
 import { fielPage, type FielView } from '../pages/fiel-page';
-import { readSmallUpload } from '../multipart';
 import { field, messageOf, pageContext, principalOf, sendPage, webLocals } from '../web-kit';
 
 export interface AdminRouteServices {
@@ -16,9 +14,6 @@ export interface AdminRouteServices {
   readonly fielVault: FielVault;
   readonly apiUsers: ApiUserService;
 }
-
-/** A .cer or .key is a few KB: anything far larger is refused before it is read further. */
-const FIEL_FILE_BYTES = 64 * 1024;
 
 /** Administrators only; anyone else gets a 403 page. */
 export function requireAdmin(request: Request, response: Response, next: NextFunction): void {
@@ -56,13 +51,9 @@ export function createAdminRoutes(services: AdminRouteServices): Router {
   router.post('/fiel', async (request, response) => {
     const { tenantId } = principalOf(response);
     const context = pageContext(request, response);
-    const upload = await readSmallUpload(request, { fileBytes: FIEL_FILE_BYTES, files: 2, fields: 3 });
-    // Multipart forms skip the router-wide CSRF check: their token is only readable here.
-    const token = webLocals(response).csrfToken ?? '';
-    if (!csrfMatches(token, upload.fields.get('_csrf'))) {
-      const error = new AuthorizationError(generalErrors.csrfRejected);
-      return sendPage(response, errorPage(context, messageOf(error, context.lang), error.code), 403);
-    }
+    // Read (size-capped, files included) and CSRF-checked by the router before this route runs.
+    const upload = webLocals(response).upload ?? { files: new Map<string, Buffer>(), truncated: new Set() };
+    const password = (request.body as Record<string, unknown>).password;
     try {
       for (const name of ['cer', 'key']) {
         if (upload.truncated.has(name)) {
@@ -77,7 +68,7 @@ export function createAdminRoutes(services: AdminRouteServices): Router {
       const enrolled = await services.fielEnrollment.enroll(tenantId, {
         certificate: upload.files.get('cer') as Buffer,
         privateKey: upload.files.get('key') as Buffer,
-        password: upload.fields.get('password') ?? '',
+        password: typeof password === 'string' ? password : '',
       });
       await showFiels(request, response, {
         notice: context.t('fiel.saved', {
