@@ -11,8 +11,6 @@ export interface PostgresBinaries {
   readonly initdb: string;
   readonly pgCtl: string;
   readonly postgres: string;
-  /** PostgreSQL's major version, from the package version (`17.10.0-beta.17` -> 17). */
-  readonly majorVersion: number;
 }
 
 /** Platforms we ship binaries for (package.json optionalDependencies, pinned together). */
@@ -63,7 +61,6 @@ export function binariesIn(nativeDir: string, version: string): PostgresBinaries
     initdb: path.join(nativeDir, 'bin', 'initdb'),
     pgCtl: path.join(nativeDir, 'bin', 'pg_ctl'),
     postgres: path.join(nativeDir, 'bin', 'postgres'),
-    majorVersion: Number.parseInt(version, 10),
   };
 }
 

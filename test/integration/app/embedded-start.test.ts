@@ -253,17 +253,21 @@ describe('npm start with embedded defaults, as a process', () => {
       console.log(`embedded start as root: seconds to healthy ${times.join(' / ')}`);
     }, 300_000);
 
-    it('as root with no postgres system user: exit 2 with the ways out, nothing started', async () => {
+    it('as root with no postgres system user: exit 2 with the ways out, nothing started; EMBEDDED_PG_CREATE_USER=true creates it', async () => {
       const work = mkdtempSync(path.join(tmpdir(), 'dm-start-nouser-'));
       cleanup.push(work);
       // A host without the user, as `id` reports it to the service.
       const fakeBin = path.join(work, 'bin');
       mkdirSync(fakeBin);
+      // Until the fake `useradd` has run: then `id` answers for the real postgres user, which the
+      // server runs as.
+      const created = path.join(work, 'useradd-args');
       writeFileSync(
         path.join(fakeBin, 'id'),
-        '#!/bin/sh\nfor a in "$@"; do [ "$a" = postgres ] && { echo "id: postgres: no such user" >&2; exit 1; }; done\nexec /usr/bin/id "$@"\n',
+        `#!/bin/sh\n[ -f ${created} ] || for a in "$@"; do [ "$a" = postgres ] && { echo "id: postgres: no such user" >&2; exit 1; }; done\nexec /usr/bin/id "$@"\n`,
         { mode: 0o755 },
       );
+      writeFileSync(path.join(fakeBin, 'useradd'), `#!/bin/sh\necho "$@" > ${created}\n`, { mode: 0o755 });
       const dataDir = path.join(work, 'data');
       const result = spawnSync(
         process.execPath,
@@ -284,6 +288,19 @@ describe('npm start with embedded defaults, as a process', () => {
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(/DM-8005 .*DATABASE_URL.*EMBEDDED_PG_CREATE_USER=true/);
       expect(existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(false);
-    }, 120_000);
+      expect(existsSync(created)).toBe(false);
+
+      // The opt-in way out: the service creates the system user, then runs the server as it.
+      chmodSync(work, 0o755);
+      const service = await startService({
+        PATH: `${fakeBin}:${process.env.PATH ?? ''}`,
+        DATA_DIR: dataDir,
+        EMBEDDED_PG_CREATE_USER: 'true',
+      });
+      expect(readFileSync(created, 'utf8').trim()).toMatch(/--system .*postgres$/);
+      expect(postmasterOf(dataDir)?.uid).toBe(idOf('postgres')?.uid);
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+    }, 180_000);
   }
 });
