@@ -37,13 +37,7 @@ import {
 import { CfdiExports, CfdiService, CfdiTotals } from './services/cfdi';
 import { ReconciliationService, StatusRecheck } from './services/reconciliation';
 import { DownloadLinkService, RegistrationService, SolicitudQueryService } from './services/solicitudes';
-import {
-  AuthThrottle,
-  DESCARGA_MASIVA_FAULT_DETAIL,
-  RateLimiter,
-  createSoapRouter,
-  type SoapCallOutcome,
-} from './soap';
+import { DESCARGA_MASIVA_FAULT_DETAIL, RateLimiter, createSoapRouter, type SoapCallOutcome } from './soap';
 import { createDescargaMasivaHandlers } from './soap/descarga-masiva';
 import {
   MYSUITE_FAULT_DETAIL,
@@ -53,7 +47,7 @@ import {
 } from './soap/mysuite';
 import type { JobQueue } from './services/ports/job-queue';
 import { createHmac } from 'node:crypto';
-import { FielVault, loadKeyring, SecretBox } from './services/secrets';
+import { FielVault, HashingGate, loadKeyring, SecretBox, VerifiedSecretCache } from './services/secrets';
 import { PackageIndexer, RfcCallSlots, SatClientGateway, SolicitudPipeline } from './services/pipeline';
 import { NodeSatTransport, type TransportObserver } from './sat';
 import { startSatSimulator } from './sat-simulator';
@@ -73,6 +67,7 @@ import {
 } from './web';
 import { createWebRouter } from './web/ui/web-router';
 import { SessionStore, WebUserService } from './services/web-access';
+import { AuthThrottle } from './services/auth-limits';
 import { registerSatMaintenanceJobs, scheduleSatMaintenance } from './jobs';
 import { CustodyMetrics, registerSatHealthGauges } from './metrics';
 import { ExpiryWatch, PackageCustody, type PackageCustodySink } from './services/custody';
@@ -427,7 +422,9 @@ export async function startApplication(
       });
     };
     const queries = new SolicitudQueryService(database.dataSource);
-    const apiUsers = new ApiUserService(database.dataSource, box);
+    // One gate for every password check, API and web alike: together they use a bounded share of the CPU.
+    const hashing = new HashingGate();
+    const apiUsers = new ApiUserService(database.dataSource, box, new VerifiedSecretCache(), hashing);
     const links = new DownloadLinkService(database.dataSource, objectStore, config.linkTtlSeconds);
     const contribuyentes = new ContribuyenteDirectory(database.dataSource);
     const fielVault = new FielVault(database.dataSource, box);
@@ -502,10 +499,14 @@ export async function startApplication(
       createWebRouter(
         {
           logger,
-          users: new WebUserService(database.dataSource, {
-            maxFailures: config.web.loginMaxFailures,
-            lockoutMinutes: config.web.lockoutMinutes,
-          }),
+          users: new WebUserService(
+            database.dataSource,
+            { maxFailures: config.web.loginMaxFailures, lockoutMinutes: config.web.lockoutMinutes },
+            undefined,
+            hashing,
+          ),
+          // Its own counters: web logins and API usernames are different accounts that may share a name.
+          signInThrottle: new AuthThrottle(config.authThrottle),
           sessions: new SessionStore(database.dataSource, config.web.sessionHours),
           contribuyentes,
           registration,

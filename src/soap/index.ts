@@ -9,7 +9,6 @@ export {
 } from './authentication';
 export { DESCARGA_MASIVA_FAULT_DETAIL, type FaultDetailElement, toSoapFault } from './fault-mapper';
 export { InMemoryNonceCache, type NonceCache, type NonceCacheLimits } from './nonce-cache';
-export { AuthThrottle, type AuthAttempt, type AuthThrottleOptions } from './auth-throttle';
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter';
 export { asArray, normaliseRepeated } from './repeated-elements';
 export { soapErrors } from './soap-errors';

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 
 /*
- * Raw calls to /soap/DescargaMasiva with every way of authenticating, from a chosen loopback source
- * address (Linux answers all of 127.0.0.0/8), so tests can play several clients against one server.
+ * Raw calls to /soap/DescargaMasiva with every way of authenticating, and web sign-ins, from a chosen
+ * loopback source address (Linux answers all of 127.0.0.0/8), so tests can play several clients against one server.
  */
 
 const TNS = 'urn:descarga-masiva:v1';
@@ -101,6 +101,49 @@ export function callSoap(
           retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
           code: /<(?:\w+:)?Codigo>([^<]*)</.exec(text)?.[1],
           ms: performance.now() - started,
+        });
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+/** What a web sign-in post got back: the status, Retry-After and whether a session cookie came. */
+export interface SignInAnswer {
+  readonly status: number;
+  readonly retryAfter: string | undefined;
+  readonly signedIn: boolean;
+}
+
+/**
+ * Posts the web sign-in form from a chosen source address, with a sign-in token of our own making
+ * (the form's token is a double-submit cookie, so any well-formed value in both places passes).
+ */
+export function signInFrom(
+  baseUrl: string,
+  login: string,
+  password: string,
+  localAddress = '127.0.0.1',
+): Promise<SignInAnswer> {
+  const token = randomBytes(24).toString('base64url');
+  const body = new URLSearchParams({ _csrf: token, login, password, siguiente: '/solicitudes' }).toString();
+  const headers = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Accept: 'text/html',
+    Cookie: `dm_entrada=${token}`,
+  };
+  return new Promise((resolve, reject) => {
+    const url = new URL('/entrar', baseUrl);
+    const outgoing = request(url, { method: 'POST', headers, agent: agentFor(localAddress) }, (incoming) => {
+      incoming.resume();
+      incoming.on('error', reject);
+      incoming.on('end', () => {
+        const retryAfter = incoming.headers['retry-after'];
+        resolve({
+          status: incoming.statusCode ?? 0,
+          retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+          signedIn: (incoming.headers['set-cookie'] ?? []).some((line) => /^dm_sesion=[^;]/.test(line)),
         });
       });
     });

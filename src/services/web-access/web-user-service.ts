@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { WebUser, type WebRole } from '../../db';
 import { AuthenticationError, ConflictError, ValidationError, generalErrors } from '../../errors';
-import { hashSecret, needsRehash, verifySecret } from '../secrets';
+import { HashingGate, hashSecret, needsRehash, verifySecret } from '../secrets';
 
 /** Who is signed in: what every page needs to know and nothing secret. */
 export interface WebPrincipal {
@@ -45,6 +45,8 @@ export class WebUserService {
     private readonly dataSource: DataSource,
     private readonly policy: LockoutPolicy,
     private readonly clock: () => Date = () => new Date(),
+    /** Shared with the API users' checks, so that both together spend a bounded share of the CPU. */
+    private readonly hashing = new HashingGate(),
   ) {}
 
   async create(
@@ -135,10 +137,8 @@ export class WebUserService {
       .where('lower(u.email) = :login', { login: normalised })
       .getOne();
     const active = user && !user.disabledAt ? user : undefined;
-    const matches = await verifySecret(
-      password,
-      active?.passwordHash ?? (await (this.decoy ??= hashSecret('decoy-password'))),
-    );
+    const hash = active?.passwordHash ?? (await (this.decoy ??= hashSecret('decoy-password')));
+    const matches = await this.hashing.run(() => verifySecret(password, hash));
     if (!active || !matches) {
       // Run for unknown logins too (it changes nothing then), so they cost what known ones do.
       const [rows] = (await this.dataSource.query(

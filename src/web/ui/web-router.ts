@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { projectRoot } from '../../config/project-root';
-import { AppError, AuthenticationError, generalErrors } from '../../errors';
+import { AppError, AuthenticationError, RateLimitError, generalErrors } from '../../errors';
 import type { Logger } from '../../logging';
 import { httpErrorAnswer } from '../http-errors';
+import type { AuthThrottle } from '../../services/auth-limits';
 import type { SessionStore, WebUserService } from '../../services/web-access';
 import { parseCookies, serializeCookie } from './cookies';
 import { csrfVerdict, isSafeMethod } from './csrf-guard';
@@ -42,6 +43,8 @@ export interface WebServices
   readonly logger: Logger;
   readonly users: WebUserService;
   readonly sessions: SessionStore;
+  /** Failed sign-ins per address and per login, checked before any password is (its own counters). */
+  readonly signInThrottle?: AuthThrottle;
 }
 
 export interface WebOptions {
@@ -171,11 +174,11 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
     const body = request.body as Record<string, unknown>;
     const lang = langOf(request);
     const state = { login: field(body.login), next: safeNext(body.siguiente) };
+    const attempt = { address: request.ip, username: state.login };
     try {
-      const principal = await services.users.authenticate(
-        field(body.login) ?? '',
-        String(body.password ?? ''),
-      );
+      services.signInThrottle?.check(attempt);
+      const principal = await services.users.authenticate(state.login ?? '', String(body.password ?? ''));
+      services.signInThrottle?.succeeded(attempt);
       const userAgent = request.get('user-agent');
       const session = await services.sessions.open(principal.userId, {
         ...(request.ip ? { ip: request.ip } : {}),
@@ -189,9 +192,17 @@ export function createWebRouter(services: WebServices, options: WebOptions): Rou
       response.redirect(303, state.next);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
+      services.logger.warn('web sign-in refused', { code: error.code, ip: request.ip });
+      if (error instanceof RateLimitError) {
+        // Throttled or the hashing gate full: nothing was checked, so nothing is counted either.
+        const retryAfter = Number(error.params.retryAfterSeconds ?? 1);
+        response.setHeader('Retry-After', String(retryAfter));
+        showSignIn(request, response, { ...state, error: messageOf(error, lang) }, 429);
+        return;
+      }
+      services.signInThrottle?.failed(attempt);
       // The log keeps the reason (wrong password, unknown login, locked); the page never does, so
       // that it cannot tell which logins exist: a lock is answered only for existing ones.
-      services.logger.warn('web sign-in refused', { code: error.code, ip: request.ip });
       const refused = new AuthenticationError(generalErrors.signInRefused);
       showSignIn(request, response, { ...state, error: messageOf(refused, lang) }, 401);
     }

@@ -4,7 +4,14 @@ import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/logging';
 import { startApplication, type RunningApplication } from '../../../src/main';
 import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
-import { type CallAnswer, callSoap, closeAgents, digestHeader, median } from '../../helpers/soap-auth-calls';
+import {
+  type CallAnswer,
+  callSoap,
+  closeAgents,
+  digestHeader,
+  median,
+  signInFrom,
+} from '../../helpers/soap-auth-calls';
 
 /*
  * Failed authentications are throttled before any secret is checked: per client address and per
@@ -185,5 +192,50 @@ describe('throttling SOAP authentication', () => {
       '127.0.2.2',
     );
     expect([stranger.status, stranger.code]).toEqual([429, 'DM-3020']);
+  });
+
+  it('throttles web sign-ins per address and per login with 429 and Retry-After, checking no password then, on counters of their own', async () => {
+    const guesser = '127.0.3.1';
+    const answers = [];
+    for (let i = 0; i < LIMIT + 5; i += 1) {
+      // Unknown logins: only the address counter adds these up, and no account gets locked.
+      answers.push(await signInFrom(application.url, `nadie-${i}@ejemplo.mx`, 'mala', guesser));
+    }
+    expect(answers.map((answer) => answer.status)).toEqual([
+      ...Array<number>(LIMIT).fill(401),
+      ...Array<number>(5).fill(429),
+    ]);
+    const retryAfter = Number(answers.at(-1)?.retryAfter);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
+    // Over the limit even the right password waits, and is not counted against the account.
+    const right = await signInFrom(application.url, 'demo', 'demo', guesser);
+    expect([right.status, right.signedIn]).toEqual([429, false]);
+    expect(await signInFrom(application.url, 'demo', 'demo', '127.0.3.2')).toMatchObject({
+      status: 303,
+      signedIn: true,
+    });
+    // The SOAP bindings count their own failures: the address is still checked there, not refused.
+    const soap = await callSoap(
+      application.url,
+      { basic: { username: 'erp-de-la-web', password: 'mala' } },
+      guesser,
+    );
+    expect([soap.status, soap.code]).toEqual([500, 'DM-3001']);
+
+    // A login guessed from many addresses is held back by its own counter.
+    for (let i = 0; i < LIMIT; i += 1) {
+      const answer = await signInFrom(application.url, 'objetivo@ejemplo.mx', `mal-${i}`, `127.0.4.${i + 1}`);
+      expect(answer.status).toBe(401);
+    }
+    const held = await signInFrom(application.url, 'objetivo@ejemplo.mx', 'x', '127.0.5.1');
+    expect(held.status).toBe(429);
+
+    // After the window the guesser's address may try again, and the right password signs in.
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 200));
+    expect(await signInFrom(application.url, 'demo', 'demo', guesser)).toMatchObject({
+      status: 303,
+      signedIn: true,
+    });
   });
 });

@@ -49,6 +49,9 @@ describe('web interface: CSRF for every content type, atomic lock-out, no login 
         WORKERS_ENABLED: 'false',
         WEB_LOGIN_MAX_FAILURES: String(MAX_FAILURES),
         WEB_LOCKOUT_MINUTES: '15',
+        // The account lock-out is under test here; the per-address throttle has its own test.
+        AUTH_FAILURES_PER_IP: '100000',
+        AUTH_FAILURES_PER_USERNAME: '100000',
         DATA_DIR: '/tmp/dm-web-security-test',
       }),
       createLogger({ stream: new PassThrough() }),
@@ -228,7 +231,10 @@ describe('web interface: CSRF for every content type, atomic lock-out, no login 
     const attempt = (password: string): Promise<Response> =>
       attacker.post('/entrar', { _csrf: token, login: 'rafaga@csrf.mx', password });
     const burst = await Promise.all(Array.from({ length: 40 }, (_, index) => attempt(`mala-${index}`)));
-    expect(new Set(burst.map((response) => response.status))).toEqual(new Set([401]));
+    // 429: more checks at once than the hashing gate queues; those were not checked, nor counted.
+    const statuses = burst.map((response) => response.status);
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(MAX_FAILURES);
     const right = await attempt('clave-rafaga');
     expect(right.status).toBe(401);
     expect(attacker.cookie('dm_sesion')).toBeUndefined();

@@ -1,4 +1,4 @@
-import { RateLimitError, generalErrors } from '../errors';
+import { RateLimitError, generalErrors } from '../../errors';
 
 export interface AuthThrottleOptions {
   /** Failed authentications a client address may make in one window (AUTH_FAILURES_PER_IP). */

@@ -5,7 +5,7 @@ import {
   FailureWindows,
   addressKey,
   usernameKey,
-} from '../../../src/soap/auth-throttle';
+} from '../../../src/services/auth-limits';
 
 function refusal(throttle: AuthThrottle, attempt: AuthAttempt): RateLimitError | undefined {
   try {

@@ -1,0 +1,8 @@
+export {
+  AuthThrottle,
+  type AuthAttempt,
+  type AuthThrottleOptions,
+  FailureWindows,
+  addressKey,
+  usernameKey,
+} from './auth-throttle';
