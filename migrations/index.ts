@@ -9,6 +9,7 @@ import { RfcCallSlots1732460006000 } from './1732460006000-rfc-call-slots';
 import { WebhookAttempts1732460008000 } from './1732460008000-webhook-attempts';
 import { SatHealthCustody1732460009000 } from './1732460009000-sat-health-custody';
 import { QuotaPlanning1732460009300 } from './1732460009300-quota-planning';
+import { SatBehaviour1732460009600 } from './1732460009600-sat-behaviour';
 
 /**
  * Every migration, oldest first. An explicit list (no glob) so the compiled app, ts-jest and the CLI
@@ -25,4 +26,5 @@ export const migrations: ReadonlyArray<new () => MigrationInterface> = [
   WebhookAttempts1732460008000,
   SatHealthCustody1732460009000,
   QuotaPlanning1732460009300,
+  SatBehaviour1732460009600,
 ];

@@ -336,6 +336,7 @@ export async function startApplication(
         verifyInitialDelaySeconds: config.workers.verifyInitialDelaySeconds,
         verifyMaxDelaySeconds: config.workers.verifyMaxDelaySeconds,
         verifyHorizonHours: config.workers.verifyHorizonHours,
+        sizingMaxWaitSeconds: config.workers.sizingMaxWaitSeconds,
         // A dead worker's slot is freed when its job is taken over, not minutes later.
         rfcSlots: new RfcCallSlots(database.dataSource, {
           slots: config.workers.rfcConcurrency,

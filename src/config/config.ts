@@ -54,6 +54,8 @@ export interface AppConfig {
     readonly verifyInitialDelaySeconds: number;
     readonly verifyMaxDelaySeconds: number;
     readonly verifyHorizonHours: number;
+    /** An XML period whose sizing metadata has not come after this long is asked for by day. */
+    readonly sizingMaxWaitSeconds: number;
   };
   readonly settlementWindowHours: number;
   /** The raw SAT trail (opt-in per tenant): how long an exchange is kept. */
@@ -180,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       verifyInitialDelaySeconds: e.VERIFY_INITIAL_DELAY_SECONDS ?? (satMode === 'simulator' ? 2 : 30),
       verifyMaxDelaySeconds: e.VERIFY_MAX_DELAY_SECONDS,
       verifyHorizonHours: e.VERIFY_HORIZON_HOURS,
+      sizingMaxWaitSeconds: e.SIZING_MAX_WAIT,
     },
     settlementWindowHours: e.SETTLEMENT_WINDOW_HOURS,
     satTrail: { retentionDays: e.SAT_TRAIL_RETENTION_DAYS },

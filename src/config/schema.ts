@@ -7,6 +7,29 @@ const booleanFromEnv = z
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().nonnegative();
 
+const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+/** Far past any wait that means something (polling stops at VERIFY_HORIZON_HOURS); keeps dates finite. */
+const MAX_DURATION_SECONDS = 30 * 86_400;
+
+/** A duration in seconds, written `90`, `30s`, `90m`, `3h` or `2d`: a whole number, one unit. */
+const duration = z
+  .string()
+  .trim()
+  .transform((text, context) => {
+    const match = /^(\d+)([smhd]?)$/.exec(text);
+    const unit = (match?.[2] || 's') as keyof typeof SECONDS_PER_UNIT;
+    const seconds = match ? Number(match[1]) * SECONDS_PER_UNIT[unit] : Number.NaN;
+    if (!(seconds >= 1 && seconds <= MAX_DURATION_SECONDS)) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          'must be a duration from 1s to 30d: whole seconds, or a whole number followed by s, m, h or d (90, 30s, 90m, 3h, 2d)',
+      });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
 /**
  * Every environment variable the product reads. Each entry is documented in the README's
  * configuration table (a test checks that the table and this schema list the same names).
@@ -59,6 +82,7 @@ export const envSchema = z.object({
   VERIFY_INITIAL_DELAY_SECONDS: positiveInt.optional(),
   VERIFY_MAX_DELAY_SECONDS: positiveInt.default(3600),
   VERIFY_HORIZON_HOURS: positiveInt.default(96),
+  SIZING_MAX_WAIT: duration.prefault('3h'),
   SETTLEMENT_WINDOW_HOURS: nonNegativeInt.default(72),
   SAT_TRAIL_RETENTION_DAYS: positiveInt.default(30),
   PACKAGE_EXPIRY_ALERT_HOURS: z.coerce.number().int().min(1).max(71).default(24),

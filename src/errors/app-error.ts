@@ -57,8 +57,47 @@ export class ConfigError extends AppError {}
 export class StorageError extends AppError {}
 export class InternalError extends AppError {}
 
+/** The four calls of SAT's service, as the SAT client names them. */
+export type SatOperationName = 'autenticacion' | 'solicitud' | 'verificacion' | 'descarga';
+
+/**
+ * What went wrong in one SAT call when SAT gave no business answer, as plain data for the pipeline's
+ * decision table (`src/services/pipeline/sat-decisions.ts`).
+ */
+export type SatFailure =
+  /**
+   * No answer. `delivered: 'no'`: the request never left (connection refused, DNS, connect timeout);
+   * `'unknown'`: it may have reached SAT (timeout after sending, connection reset, answer cut short).
+   */
+  | { readonly kind: 'transport'; readonly delivered: 'no' | 'unknown' }
+  /** An HTTP status other than 200 carrying neither a SAT answer nor a SOAP Fault. */
+  | { readonly kind: 'http'; readonly status: number }
+  /**
+   * A SOAP Fault. `security`: InvalidSecurity / FailedAuthentication (the e.firma on Autentica, the
+   * token on a signed call); `action`: ActionNotSupported / ContractFilter (an outdated client).
+   */
+  | { readonly kind: 'fault'; readonly fault: 'security' | 'action' | 'other'; readonly status: number }
+  /** HTTP 200 whose body is no readable SAT answer (malformed XML, no result, an empty package). */
+  | { readonly kind: 'garbled'; readonly status: number };
+
+export interface SatErrorOptions extends AppErrorOptions {
+  readonly failure?: SatFailure;
+  readonly operation?: SatOperationName;
+}
+
 /** Errors raised while talking to SAT (or the simulator). `transient` says whether a retry may help. */
 export class SatError extends AppError {
+  /** What failed, when a SAT call did (absent for errors about packages already received). */
+  readonly failure: SatFailure | undefined;
+  /** Which call failed, when known. */
+  readonly operation: SatOperationName | undefined;
+
+  constructor(definition: ErrorDefinition, options: SatErrorOptions = {}) {
+    super(definition, options);
+    this.failure = options.failure;
+    this.operation = options.operation;
+  }
+
   /** SAT's own status code (CodEstatus, HTTP status or Fault code), when SAT gave one. */
   get satCode(): string | undefined {
     const code = this.params.satCode;

@@ -11,7 +11,7 @@ import { FaultPlan, type InjectedFault } from './faults';
 import { buildPackage } from './package-builder';
 import { ESTADO, NS, PATHS, SOAP_ACTIONS, type Operation, type Servicio } from './protocol';
 import { parseCriteria } from './query-rules';
-import { RequestRegistry, type TipoConsulta } from './requests';
+import { RequestRegistry, type HoldAccepted, type RequestSettings, type TipoConsulta } from './requests';
 import { SignatureProblem, verifyEnvelopedSignature, verifyWsSecurity } from './signature';
 import {
   actionNotSupportedFault,
@@ -38,8 +38,26 @@ export interface SatSimulatorOptions {
   readonly perPackage?: number;
   readonly maxCfdi?: number;
   readonly maxMetadata?: number;
-  /** Folio requests per RFC and day before Verifica answers 5011. */
+  /** Folio requests per RFC and Mexico City day before Verifica answers 5011. */
   readonly folioRequestsPerDay?: number;
+  /**
+   * SolicitaDescarga requests each RFC may have accepted per Mexico City day; beyond it Solicitud
+   * answers 5011 without registering the request. Unlimited when undefined.
+   */
+  readonly dailyRequestLimit?: number;
+  /**
+   * Seconds a request of each TipoSolicitud stays Aceptada (EstadoSolicitud 1) before its normal
+   * progression (`delaySeconds`) starts: the metadata requests users see stuck in state 1 for days.
+   */
+  readonly holdAccepted?: HoldAccepted;
+  /** Identical Metadata requests are limited to two in a lifetime too (third → 5002). Default false. */
+  readonly countMetadataLifetime?: boolean;
+  /**
+   * SAT as strict as the real one: signed calls of SAT's public test FIEL (certificates issued by its
+   * "AC UAT") get 305, and the SOAPAction header must be present and name the Body's operation
+   * (otherwise an `a:ActionNotSupported` Fault). Default false (lenient).
+   */
+  readonly strict?: boolean;
   /** Metadata files with the anomalies of real ones (bare LF in a name, empty names, blank lines…). */
   readonly quirks?: boolean;
   /** DER certificates trusted as signers (the fake FIEL of the fixtures by default). */
@@ -87,6 +105,7 @@ export class SimulatorState {
   readonly downloads = new Map<string, number>();
   /** Faults injected so far, by kind (`codEstatus:404`, `latency`, `drop`…). */
   readonly faultsInjected = new Map<string, number>();
+  private readonly initialSettings: RequestSettings;
 
   constructor(
     readonly registry: RequestRegistry,
@@ -94,11 +113,55 @@ export class SimulatorState {
     readonly trust: TrustStore,
     readonly tokens: Record<Servicio, TokenStore>,
     readonly clock: () => Date,
-  ) {}
+    /** Strict mode (see `SatSimulatorOptions.strict`); fixed for the simulator's life. */
+    readonly strict = false,
+  ) {
+    // The options are checked as the run-time setters check them, and are what reset() returns to.
+    this.setHoldAccepted(registry.settings.holdAccepted);
+    this.setDailyRequestLimit(registry.settings.dailyRequestLimit);
+    this.initialSettings = registry.settings;
+  }
 
-  /** The next call of `operation` fails this way (queued: call several times for several failures). */
+  /**
+   * The next call of `operation` (the next one the fault fits when undefined) fails this way; queued:
+   * call several times for several failures. Throws a RangeError for a fault that cannot happen on
+   * `operation` (e.g. `acceptThenDrop` on Verificación).
+   */
   failNext(operation: Operation | undefined, fault: InjectedFault, rfc?: string): void {
     this.faults.add(fault, operation, rfc);
+  }
+
+  /** The run-time settings now in force (holds, metadata lifetime count, daily limit). */
+  get settings(): RequestSettings {
+    return this.registry.settings;
+  }
+
+  /**
+   * From now on, requests of each TipoSolicitud stay Aceptada this many seconds before progressing.
+   * It applies to requests already accepted and not yet finished too (lowering it releases them).
+   */
+  setHoldAccepted(hold: HoldAccepted): void {
+    const given: { Metadata?: number; CFDI?: number } = {};
+    for (const tipo of ['Metadata', 'CFDI'] as const) {
+      const seconds = hold[tipo];
+      if (seconds === undefined) continue;
+      if (!(Number.isFinite(seconds) && seconds >= 0))
+        throw new RangeError(`holdAccepted.${tipo} must be a number of seconds >= 0`);
+      given[tipo] = seconds;
+    }
+    this.registry.settings = { ...this.registry.settings, holdAccepted: given };
+  }
+
+  /** Whether identical Metadata requests count toward SAT's lifetime limit of two (third → 5002). */
+  setCountMetadataLifetime(on: boolean): void {
+    this.registry.settings = { ...this.registry.settings, countMetadataLifetime: on };
+  }
+
+  /** SolicitaDescarga requests each RFC may have accepted per Mexico City day (undefined: no limit). */
+  setDailyRequestLimit(limit: number | undefined): void {
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0))
+      throw new RangeError('dailyRequestLimit must be an integer >= 0');
+    this.registry.settings = { ...this.registry.settings, dailyRequestLimit: limit };
   }
 
   countCall(operation: Operation, rfc: string | undefined): void {
@@ -118,9 +181,11 @@ export class SimulatorState {
     return this.tokens.cfdi.count() + this.tokens.retenciones.count();
   }
 
+  /** Back to the start: no requests, counters or faults, and the settings given as options. */
   reset(): void {
     this.faults.clear();
     this.registry.clear();
+    this.registry.settings = this.initialSettings;
     this.downloads.clear();
     this.faultsInjected.clear();
     this.callsByRfc.clear();
@@ -167,13 +232,51 @@ function claimedRfc(operation: Operation, text: string): string | undefined {
   }
 }
 
-/** The operation element named by a SOAPAction header, or undefined when the action is unknown. */
+/** The SOAPAction header without its optional quotes. */
+function soapAction(request: Request): string | undefined {
+  return request
+    .get('soapaction')
+    ?.trim()
+    .replace(/^"(.*)"$/, '$1');
+}
+
+/**
+ * The SOAPAction when it names no operation of this service (undefined when it does). Lenient mode:
+ * without a SOAPAction header the Body's element decides (documented choice).
+ */
 function actionMismatch(request: Request, operation: Operation): string | undefined {
-  const header = request.get('soapaction');
-  if (header === undefined) return undefined; // dispatched by the Body's element (documented choice)
-  const action = header.trim().replace(/^"(.*)"$/, '$1');
+  const action = soapAction(request);
+  if (action === undefined) return undefined;
   const known = OPERATIONS_BY_PATH[operation].some((name) => SOAP_ACTIONS[name] === action);
   return known ? undefined : action;
+}
+
+/**
+ * Strict mode, as WCF dispatches: the SOAPAction must be present and be the action of the Body's own
+ * operation. Returns the action to name in the Fault when it is not; a Body that cannot be read is
+ * left to the operation (it answers 301 or InvalidSecurity as usual).
+ */
+function strictActionMismatch(request: Request): string | undefined {
+  const action = soapAction(request) ?? '';
+  let name: string;
+  try {
+    name = bodyElement(request).operation.localName ?? '';
+  } catch {
+    return undefined;
+  }
+  return SOAP_ACTIONS[name] === action ? undefined : action;
+}
+
+/** SAT's public test FIEL and CSDs are issued by its test CA, "AC UAT" (the fixtures' EKU9003173C9). */
+function fromSatTestCa(certificate: X509Certificate): boolean {
+  return certificate.issuer.split('\n').some((entry) => entry.trim() === 'CN=AC UAT');
+}
+
+/** The CodEstatus a `{ codEstatus }` fault answers, if that is the fault. */
+function codEstatusOf(fault: InjectedFault | undefined): string | undefined {
+  return fault !== undefined && typeof fault === 'object' && 'codEstatus' in fault
+    ? fault.codEstatus
+    : undefined;
 }
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -226,14 +329,22 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
     documentsPerDay: options.documentsPerDay ?? 4,
     seed: options.seed ?? 'descarga-masiva',
   });
-  const registry = new RequestRegistry(corpus, {
-    delaySeconds: options.delaySeconds ?? 0,
-    maxCfdi: options.maxCfdi ?? 200_000,
-    maxMetadata: options.maxMetadata ?? 1_000_000,
-    perPackage: options.perPackage ?? 200,
-    packageLifetimeHours: 72,
-    folioRequestsPerDay: options.folioRequestsPerDay ?? 100,
-  });
+  const registry = new RequestRegistry(
+    corpus,
+    {
+      delaySeconds: options.delaySeconds ?? 0,
+      maxCfdi: options.maxCfdi ?? 200_000,
+      maxMetadata: options.maxMetadata ?? 1_000_000,
+      perPackage: options.perPackage ?? 200,
+      packageLifetimeHours: 72,
+      folioRequestsPerDay: options.folioRequestsPerDay ?? 100,
+    },
+    {
+      holdAccepted: { ...options.holdAccepted },
+      countMetadataLifetime: options.countMetadataLifetime ?? false,
+      dailyRequestLimit: options.dailyRequestLimit,
+    },
+  );
   const trust = new TrustStore({
     certificates: options.trustedCertificates ?? defaultTrustedCertificates(),
     authorities: options.trustedAuthorities ?? [],
@@ -243,7 +354,8 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
   const lifetime = options.tokenLifetimeSeconds ?? 300;
   const tokens = { cfdi: new TokenStore(lifetime), retenciones: new TokenStore(lifetime) };
   const faults = new FaultPlan(options.faultRate ?? 0, options.faultSeed ?? 'faults', options.randomFaults);
-  const state = new SimulatorState(registry, faults, trust, tokens, clock);
+  const strict = options.strict ?? false;
+  const state = new SimulatorState(registry, faults, trust, tokens, clock, strict);
   const quirks = options.quirks ?? false;
   const app = express();
   app.disable('x-powered-by');
@@ -263,7 +375,7 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
     return async (request: Request, response: Response): Promise<void> => {
       const rfc = claimedRfc(operation, bodyText(request));
       state.countCall(operation, rfc);
-      const mismatch = actionMismatch(request, operation);
+      const mismatch = strict ? strictActionMismatch(request) : actionMismatch(request, operation);
       if (mismatch !== undefined) {
         send(response, 500, actionNotSupportedFault(mismatch));
         return;
@@ -315,6 +427,19 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
           for (const store of Object.values(tokens)) store.expire(request.get('authorization'));
           fault = undefined;
           break;
+        case 'tokenRefused401':
+        case 'tokenRefused403':
+          // What a gateway in front of SAT answers: a small HTML page, no SOAP. The token is dead.
+          for (const store of Object.values(tokens)) store.expire(request.get('authorization'));
+          response
+            .status(fault === 'tokenRefused401' ? 401 : 403)
+            .type('text/html')
+            .send(`<html><body>${fault === 'tokenRefused401' ? 'Unauthorized' : 'Forbidden'}</body></html>`);
+          return;
+        case 'tokenRefusedFault':
+          for (const store of Object.values(tokens)) store.expire(request.get('authorization'));
+          send(response, 500, invalidSecurityFault());
+          return;
         default:
       }
       try {
@@ -344,6 +469,8 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
     const verdict = trust.verdict(certificate, clock());
     if (verdict === 'revoked' || verdict === 'expired') return { code: '304' };
     if (verdict !== 'trusted') return { code: '305' };
+    // The real SAT authenticates its public test FIEL and refuses it everything else.
+    if (strict && fromSatTestCa(certificate)) return { code: '305' };
     const signer = signerOf(certificate);
     if (signer.rfc !== token.rfc) return { code: '300' };
     if ((parameters.getAttribute('RfcSolicitante') ?? '').toUpperCase() !== signer.rfc)
@@ -400,8 +527,9 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
           send(response, 500, actionNotSupportedFault(operationName));
           return;
         }
-        if (fault) {
-          send(response, 200, solicitaResponse(operationName, (fault as { codEstatus: string }).codEstatus));
+        const forcedCode = codEstatusOf(fault);
+        if (forcedCode !== undefined) {
+          send(response, 200, solicitaResponse(operationName, forcedCode));
           return;
         }
         const signer = authorise(servicio, request, parsed.operation, parameters);
@@ -420,11 +548,28 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
           return;
         }
         const outcome = registry.submit(criteria, clock());
-        send(
-          response,
-          200,
-          solicitaResponse(operationName, outcome.codEstatus, outcome.request?.id, undefined, signer),
+        const answer = solicitaResponse(
+          operationName,
+          outcome.codEstatus,
+          outcome.request?.id,
+          undefined,
+          signer,
         );
+        // The lost-answer faults lose only an acceptance: a refusal is answered as usual.
+        if (outcome.request) {
+          switch (fault) {
+            case 'acceptThenTimeout':
+              return;
+            case 'acceptThenDrop':
+              request.socket.destroy();
+              return;
+            case 'acceptThen404':
+              send(response, 404, answer);
+              return;
+            default:
+          }
+        }
+        send(response, 200, answer);
       }),
     );
 
@@ -444,8 +589,9 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
           refuse('301');
           return;
         }
-        if (fault) {
-          refuse((fault as { codEstatus: string }).codEstatus);
+        const forcedCode = codEstatusOf(fault);
+        if (forcedCode !== undefined) {
+          refuse(forcedCode);
           return;
         }
         const parameters = childElements(parsed.operation)[0];
@@ -491,8 +637,9 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
           send(response, 200, descargaRefused('301'));
           return;
         }
-        if (fault && fault !== 'dropMidPackage' && fault !== 'corruptPackage') {
-          send(response, 200, descargaRefused((fault as { codEstatus: string }).codEstatus));
+        const forcedCode = codEstatusOf(fault);
+        if (forcedCode !== undefined) {
+          send(response, 200, descargaRefused(forcedCode));
           return;
         }
         const parameters = childElements(parsed.operation)[0];
@@ -532,6 +679,8 @@ export function createSatSimulatorApp(options: SatSimulatorOptions = {}): {
           kind: simulated.criteria.tipoSolicitud,
           documents: () => registry.packageDocuments(simulated, idPaquete, clock()),
           quirks,
+          metadataHeader: fault !== 'metadataWithoutHeader',
+          metadataEncoding: fault === 'metadataWindows1252' ? 'windows-1252' : 'utf-8',
         });
         response.status(200).type('text/xml; charset=utf-8');
         const answer = Readable.from(descargaStream(zip));

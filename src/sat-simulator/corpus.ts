@@ -63,11 +63,17 @@ function uuidFrom(bytes: Buffer): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`.toUpperCase();
 }
 
-/** The taxpayer's own name, invented from its RFC so that every RFC has a stable one. */
+/**
+ * The taxpayer's own name, invented from its RFC so that every RFC has a stable one. It carries an Ñ
+ * and an accented vowel so that every metadata row (the taxpayer is on each one) has non-ASCII text:
+ * an encoding problem can never hide in a package that happened to hold only ASCII names.
+ */
 export function nameOf(rfc: string): string {
   const known = COUNTERPARTS.find((counterpart) => counterpart.rfc === rfc);
   if (known) return known.nombre;
-  return rfc.length === 12 ? `EMPRESA ${rfc.slice(0, 3)} SA DE CV` : `CONTRIBUYENTE ${rfc.slice(0, 4)}`;
+  return rfc.length === 12
+    ? `COMPAÑÍA ${rfc.slice(0, 3)} SA DE CV`
+    : `CONTRIBUYENTE ${rfc.slice(0, 4)} NÚÑEZ`;
 }
 
 function cfdiComplemento(efecto: Efecto, version: string, selector: number): string | undefined {

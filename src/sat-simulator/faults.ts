@@ -11,6 +11,18 @@ import type { Operation } from './protocol';
  *   base64 is changed on the way (what a faulty proxy or a flipped bit does): only the ZIP's CRC tells;
  * - `malformedXml`: HTTP 200 with an answer cut short;
  * - `expiredToken`: the token is treated as expired (signed operations answer 300 Usuario No Válido);
+ * - `tokenRefused401` / `tokenRefused403` / `tokenRefusedFault` (signed calls): the token the call
+ *   carries is ended and the call answered HTTP 401 / 403 (a small HTML page, no SOAP) or HTTP 500
+ *   with an `a:InvalidSecurity` Fault; a fresh token (new Autentica) works;
+ * - `acceptThenTimeout` / `acceptThenDrop` / `acceptThen404` (Solicitud): the request is registered
+ *   as SAT would register it (accepted, counted, active) and then its answer is lost: never sent, the
+ *   connection closed, or HTTP 404 carrying the normal answer with CodEstatus 5000 and the IdSolicitud.
+ *   When SAT would not have accepted the request (5005, 5002, 5011, a signature problem…) it is
+ *   answered normally: the fault only ever loses an acceptance;
+ * - `metadataWithoutHeader` (Descarga): the metadata `.txt` of this package has rows and no header
+ *   line (a CFDI package is unchanged);
+ * - `metadataWindows1252` (Descarga): the metadata `.txt` files of this package are Windows-1252, not
+ *   UTF-8 (a CFDI package is unchanged);
  * - `latency`: the call is answered normally after `ms` milliseconds (not at all if the client left);
  * - `stallMidPackage`: a Descarga answer pauses half-way through the package for `ms` milliseconds;
  * - `codEstatus`: the call is answered with this SAT code (404 Error no Controlado, 5006 …).
@@ -24,6 +36,14 @@ export type InjectedFault =
   | 'corruptPackage'
   | 'malformedXml'
   | 'expiredToken'
+  | 'tokenRefused401'
+  | 'tokenRefused403'
+  | 'tokenRefusedFault'
+  | 'acceptThenTimeout'
+  | 'acceptThenDrop'
+  | 'acceptThen404'
+  | 'metadataWithoutHeader'
+  | 'metadataWindows1252'
   | { readonly latencyMs: number }
   | { readonly stallMidPackageMs: number }
   | { readonly codEstatus: string };
@@ -42,18 +62,48 @@ interface QueuedFault {
   readonly fault: InjectedFault;
 }
 
+const SIGNED: readonly Operation[] = ['solicitud', 'verificacion', 'descarga'];
+
+/**
+ * Faults that only mean something on some operations. Queued without an operation, they wait for the
+ * first call they fit; drawn at random for a call they do not fit, the call goes through unharmed.
+ */
+const ONLY_ON: Readonly<Record<string, readonly Operation[]>> = Object.freeze({
+  tokenRefused401: SIGNED,
+  tokenRefused403: SIGNED,
+  tokenRefusedFault: SIGNED,
+  acceptThenTimeout: ['solicitud'],
+  acceptThenDrop: ['solicitud'],
+  acceptThen404: ['solicitud'],
+  metadataWithoutHeader: ['descarga'],
+  metadataWindows1252: ['descarga'],
+});
+
+const STRING_FAULTS: readonly string[] = [
+  'http500',
+  'http503',
+  'timeout',
+  'drop',
+  'dropMidPackage',
+  'corruptPackage',
+  'malformedXml',
+  'expiredToken',
+  ...Object.keys(ONLY_ON),
+];
+
+/** Whether `fault` can happen on a call of `operation`. */
+export function faultFits(fault: InjectedFault, operation: Operation): boolean {
+  const only = typeof fault === 'string' ? ONLY_ON[fault] : undefined;
+  return only === undefined || only.includes(operation);
+}
+
+/** The operations `fault` can happen on, when it is limited to some (for messages). */
+export function operationsOf(fault: InjectedFault): readonly Operation[] | undefined {
+  return typeof fault === 'string' ? ONLY_ON[fault] : undefined;
+}
+
 export function isInjectedFault(value: unknown): value is InjectedFault {
-  if (typeof value === 'string')
-    return [
-      'http500',
-      'http503',
-      'timeout',
-      'drop',
-      'dropMidPackage',
-      'corruptPackage',
-      'malformedXml',
-      'expiredToken',
-    ].includes(value);
+  if (typeof value === 'string') return STRING_FAULTS.includes(value);
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
   for (const key of ['latencyMs', 'stallMidPackageMs'])
@@ -77,8 +127,15 @@ export class FaultPlan {
     private randomFaults: readonly InjectedFault[] = DEFAULT_RANDOM_FAULTS,
   ) {}
 
-  /** Queues `fault` for the next call of `operation` (any when undefined) by `rfc` (anyone when undefined). */
+  /**
+   * Queues `fault` for the next call of `operation` (any it fits when undefined) by `rfc` (anyone when
+   * undefined). A fault named for an operation it cannot happen on is refused (it would never fire).
+   */
   add(fault: InjectedFault, operation?: Operation, rfc?: string, times = 1): void {
+    if (operation !== undefined && !faultFits(fault, operation))
+      throw new RangeError(
+        `fault ${String(fault)} only happens on ${(operationsOf(fault) ?? []).join(', ')}, not on ${operation}`,
+      );
     for (let index = 0; index < times; index += 1)
       this.queue.push({ fault, operation, rfc: rfc?.toUpperCase() });
   }
@@ -105,7 +162,8 @@ export class FaultPlan {
     const index = this.queue.findIndex(
       (item) =>
         (item.operation === undefined || item.operation === operation) &&
-        (item.rfc === undefined || item.rfc === rfc),
+        (item.rfc === undefined || item.rfc === rfc) &&
+        faultFits(item.fault, operation),
     );
     if (index >= 0) return this.queue.splice(index, 1)[0]?.fault;
     if (this.rate <= 0) return undefined;
@@ -113,6 +171,7 @@ export class FaultPlan {
       .update(`${this.seed}|${(this.draws += 1)}`)
       .digest();
     if (bytes.readUInt32BE(0) / 0x1_0000_0000 >= this.rate) return undefined;
-    return this.randomFaults[bytes[4]! % this.randomFaults.length];
+    const drawn = this.randomFaults[bytes[4]! % this.randomFaults.length];
+    return drawn !== undefined && faultFits(drawn, operation) ? drawn : undefined;
   }
 }

@@ -1,5 +1,13 @@
 export { createSatSimulatorApp, SimulatorState, type SatSimulatorOptions } from './app';
 export { startSatSimulator, type RunningSatSimulator } from './server';
-export { FaultPlan, type InjectedFault } from './faults';
+export { FaultPlan, isInjectedFault, type InjectedFault } from './faults';
 export { PATHS, SOAP_ACTIONS, type Operation } from './protocol';
-export type { ForcedOutcome } from './requests';
+export { mexicoDay } from './mexico-time';
+export type {
+  Criteria,
+  ForcedOutcome,
+  HoldAccepted,
+  LifetimeCount,
+  RequestSettings,
+  SimulatedRequest,
+} from './requests';

@@ -39,3 +39,15 @@ export function fromMexicoTime(text: string): Date | undefined {
   const first = naive - offsetMs(naive);
   return new Date(naive - offsetMs(first));
 }
+
+const calendarDay = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The Mexico City calendar day (`yyyy-MM-dd`) of an instant: SAT's days start at midnight there. */
+export function mexicoDay(instant: Date): string {
+  return calendarDay.format(instant);
+}

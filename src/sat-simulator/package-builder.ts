@@ -132,13 +132,18 @@ function metadataLine(document: CorpusDocument, row: number, quirks: boolean): s
   ].join('~');
 }
 
-async function* metadataText(documents: Iterable<CorpusDocument>, quirks: boolean): AsyncGenerator<string> {
-  yield METADATA_HEADER;
+async function* metadataText(
+  documents: Iterable<CorpusDocument>,
+  quirks: boolean,
+  header: boolean,
+): AsyncGenerator<string> {
+  if (header) yield METADATA_HEADER;
   let row = 0;
   let batch = '';
   for (const document of documents) {
     row += 1;
-    batch += `\r\n${metadataLine(document, row, quirks)}`;
+    // Every line but the file's first starts with the CRLF that ends the one before.
+    batch += `${header || row > 1 ? '\r\n' : ''}${metadataLine(document, row, quirks)}`;
     if (quirks && row % 11 === 4) batch += '\r\n';
     if (batch.length > 64 * 1024) {
       yield batch;
@@ -157,12 +162,39 @@ async function* tercerosText(documents: Iterable<CorpusDocument>): AsyncGenerato
   yield '\r\n';
 }
 
+/** Windows-1252's bytes 0x80–0x9F; the rest of its upper half is Latin-1. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+/** Text as Windows-1252 bytes (what a legacy export writes); a character it lacks becomes `?`. */
+export function windows1252(text: string): Buffer {
+  const bytes = Buffer.alloc(text.length);
+  let length = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0) ?? 0x3f;
+    const high = CP1252_HIGH.indexOf(character);
+    bytes[length] = code < 0x80 || (code >= 0xa0 && code <= 0xff) ? code : high >= 0 ? 0x80 + high : 0x3f;
+    length += 1;
+  }
+  return bytes.subarray(0, length);
+}
+
+async function* encoded(text: AsyncIterable<string>, encoding: MetadataEncoding): AsyncGenerator<Buffer> {
+  for await (const piece of text)
+    yield encoding === 'windows-1252' ? windows1252(piece) : Buffer.from(piece, 'utf8');
+}
+
+export type MetadataEncoding = 'utf-8' | 'windows-1252';
+
 export interface PackageContents {
   readonly idPaquete: string;
   readonly kind: 'CFDI' | 'Metadata';
   /** Produces the package's documents again on each call (entries are written one after another). */
   readonly documents: () => Iterable<CorpusDocument>;
   readonly quirks: boolean;
+  /** Metadata only: false leaves the header line out of the `.txt` (rows only). Default true. */
+  readonly metadataHeader?: boolean;
+  /** Metadata only: the encoding of the `.txt` files (SAT's is UTF-8 without BOM). */
+  readonly metadataEncoding?: MetadataEncoding;
 }
 
 /**
@@ -174,14 +206,19 @@ export function buildPackage(contents: PackageContents): Readable {
   const zip = new ZipFile();
   const [idSolicitud = contents.idPaquete, number = '1'] = contents.idPaquete.split('_');
   if (contents.kind === 'Metadata') {
+    const encoding = contents.metadataEncoding ?? 'utf-8';
+    const text = metadataText(contents.documents(), contents.quirks, contents.metadataHeader ?? true);
     zip.addReadStream(
-      Readable.from(metadataText(contents.documents(), contents.quirks)),
+      Readable.from(encoded(text, encoding)),
       `${idSolicitud}-${number.padStart(4, '0')}.txt`,
     );
     let terceros = false;
     for (const document of contents.documents()) if ((terceros ||= !!document.rfcACuentaTerceros)) break;
     if (terceros)
-      zip.addReadStream(Readable.from(tercerosText(contents.documents())), `${idSolicitud}_tercero.txt`);
+      zip.addReadStream(
+        Readable.from(encoded(tercerosText(contents.documents()), encoding)),
+        `${idSolicitud}_tercero.txt`,
+      );
   } else {
     for (const document of contents.documents()) {
       const lazy = Readable.from(

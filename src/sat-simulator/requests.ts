@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Corpus, CorpusDocument } from './corpus';
+import { mexicoDay } from './mexico-time';
 import { ESTADO, type Servicio } from './protocol';
 
 export type TipoConsulta = 'Emitidos' | 'Recibidos' | 'Folio';
@@ -40,6 +41,27 @@ export interface RequestRules {
   readonly folioRequestsPerDay: number;
 }
 
+/** Seconds a request of each TipoSolicitud stays Aceptada before its normal progression starts. */
+export interface HoldAccepted {
+  readonly Metadata?: number;
+  readonly CFDI?: number;
+}
+
+/** SAT's behaviours a test may switch at run time (the registry starts from the simulator's options). */
+export interface RequestSettings {
+  readonly holdAccepted: HoldAccepted;
+  /** Identical Metadata requests are limited to two in a lifetime too (SAT's behaviour is disputed). */
+  readonly countMetadataLifetime: boolean;
+  /** SolicitaDescarga requests an RFC may have accepted per Mexico City day (beyond: 5011). */
+  readonly dailyRequestLimit: number | undefined;
+}
+
+/** How many times SAT accepted a request with exactly these criteria (what its 5002 counts). */
+export interface LifetimeCount {
+  readonly criteria: Criteria;
+  readonly count: number;
+}
+
 function key(criteria: Criteria): string {
   return JSON.stringify({
     ...criteria,
@@ -51,15 +73,46 @@ function key(criteria: Criteria): string {
 /** Every request the simulator accepted, and SAT's rules about them. */
 export class RequestRegistry {
   private readonly requests = new Map<string, SimulatedRequest>();
-  private readonly lifetimeUses = new Map<string, number>();
+  private readonly lifetimeUses = new Map<string, LifetimeCount>();
   private readonly forcedOutcomes: { outcome: ForcedOutcome; rfc: string | undefined }[] = [];
   /** Cancellations planted by tests, by upper-case UUID: when each took effect. */
   private readonly cancellations = new Map<string, Date>();
 
+  settings: RequestSettings;
+
   constructor(
     private readonly corpus: Corpus,
     private readonly rules: RequestRules,
-  ) {}
+    settings: Partial<RequestSettings> = {},
+  ) {
+    this.settings = {
+      holdAccepted: {},
+      countMetadataLifetime: false,
+      dailyRequestLimit: undefined,
+      ...settings,
+    };
+  }
+
+  /**
+   * SAT's lifetime count for these exact criteria: every request accepted with them, Metadata included
+   * whether or not `countMetadataLifetime` makes SAT refuse the third one.
+   */
+  lifetimeUse(criteria: Criteria): number {
+    return this.lifetimeUses.get(key(criteria))?.count ?? 0;
+  }
+
+  /** SAT's lifetime count of every set of criteria it has accepted at least once. */
+  lifetimeCounts(): LifetimeCount[] {
+    return [...this.lifetimeUses.values()];
+  }
+
+  /** SolicitaDescarga requests of `rfc` (both flavours) accepted on the Mexico City day of `now`. */
+  acceptedOnDay(rfc: string, now: Date): number {
+    const day = mexicoDay(now);
+    return this.all().filter(
+      (request) => request.criteria.rfc === rfc && mexicoDay(request.createdAt) === day,
+    ).length;
+  }
 
   all(): SimulatedRequest[] {
     return [...this.requests.values()];
@@ -110,31 +163,37 @@ export class RequestRegistry {
 
   /**
    * SAT's daily limit of folio (single UUID) requests: the RFC's folio requests accepted on the same
-   * UTC day as this one, counted up to it, beyond the limit answer 5011.
+   * Mexico City day as this one, counted up to it, beyond the limit answer 5011.
    */
   overFolioLimit(request: SimulatedRequest): boolean {
     if (request.criteria.tipo !== 'Folio') return false;
-    const day = request.createdAt.toISOString().slice(0, 10);
+    const day = mexicoDay(request.createdAt);
     const sameDay = this.all().filter(
       (other) =>
         other.criteria.tipo === 'Folio' &&
         other.criteria.rfc === request.criteria.rfc &&
-        other.createdAt.toISOString().slice(0, 10) === day,
+        mexicoDay(other.createdAt) === day,
     );
     return sameDay.indexOf(request) >= this.rules.folioRequestsPerDay;
   }
 
-  /** SAT's code for a new request: 5002 when the same XML criteria were used twice, 5005 if one is active. */
+  /**
+   * SAT's code for a new request, checked in this order: 5005 if an identical one is active, 5002 when
+   * the same criteria were accepted twice (XML always, Metadata when `countMetadataLifetime`), 5011
+   * when the RFC has used its `dailyRequestLimit` for the Mexico City day; otherwise it is accepted.
+   */
   submit(criteria: Criteria, now: Date): { codEstatus: string; request?: SimulatedRequest } {
     const criteriaKey = key(criteria);
     const active = this.all().find(
       (request) => key(request.criteria) === criteriaKey && !this.finished(request, now),
     );
     if (active) return { codEstatus: '5005' };
-    if (criteria.tipoSolicitud === 'CFDI' && (this.lifetimeUses.get(criteriaKey) ?? 0) >= 2)
-      return { codEstatus: '5002' };
-    if (criteria.tipoSolicitud === 'CFDI')
-      this.lifetimeUses.set(criteriaKey, (this.lifetimeUses.get(criteriaKey) ?? 0) + 1);
+    const used = this.lifetimeUses.get(criteriaKey)?.count ?? 0;
+    const limited = criteria.tipoSolicitud === 'CFDI' || this.settings.countMetadataLifetime;
+    if (limited && used >= 2) return { codEstatus: '5002' };
+    const daily = this.settings.dailyRequestLimit;
+    if (daily !== undefined && this.acceptedOnDay(criteria.rfc, now) >= daily) return { codEstatus: '5011' };
+    this.lifetimeUses.set(criteriaKey, { criteria, count: used + 1 });
     const forcedIndex = this.forcedOutcomes.findIndex(
       (item) => item.rfc === undefined || item.rfc === criteria.rfc,
     );
@@ -144,18 +203,34 @@ export class RequestRegistry {
     return { codEstatus: '5000', request };
   }
 
-  private finished(request: SimulatedRequest, now: Date): boolean {
-    return now.getTime() - request.createdAt.getTime() >= 2 * this.rules.delaySeconds * 1000;
+  /**
+   * How long a request stays Aceptada: held (the current setting, so lowering it releases requests
+   * already held), then `delaySeconds`.
+   */
+  private acceptedMs(request: SimulatedRequest): number {
+    const hold = this.settings.holdAccepted[request.criteria.tipoSolicitud] ?? 0;
+    return (hold + this.rules.delaySeconds) * 1000;
   }
 
-  /** EstadoSolicitud as time passes: Aceptada, EnProceso, then the outcome; Vencida after SAT's 72 h. */
+  private finished(request: SimulatedRequest, now: Date): boolean {
+    if (request.outcome) return true;
+    const elapsed = now.getTime() - request.createdAt.getTime();
+    return elapsed >= this.acceptedMs(request) + this.rules.delaySeconds * 1000;
+  }
+
+  /**
+   * EstadoSolicitud as time passes: Aceptada (held, then `delaySeconds`), EnProceso, then the outcome;
+   * Vencida after SAT's 72 h. Once concluded a request keeps its outcome whatever the settings become.
+   */
   status(
     request: SimulatedRequest,
     now: Date,
   ): NonNullable<SimulatedRequest['outcome']> | { estado: number } {
-    const elapsed = now.getTime() - request.createdAt.getTime();
-    if (elapsed < this.rules.delaySeconds * 1000) return { estado: ESTADO.Aceptada };
-    if (!this.finished(request, now) || request.forced === 'Stuck') return { estado: ESTADO.EnProceso };
+    if (!request.outcome) {
+      const elapsed = now.getTime() - request.createdAt.getTime();
+      if (elapsed < this.acceptedMs(request)) return { estado: ESTADO.Aceptada };
+      if (!this.finished(request, now) || request.forced === 'Stuck') return { estado: ESTADO.EnProceso };
+    }
     request.outcome ??= this.conclude(request, now);
     const expiry = request.outcome.finishedAt.getTime() + this.rules.packageLifetimeHours * 3_600_000;
     if (request.outcome.estado === ESTADO.Terminada && now.getTime() > expiry)

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { SimulatorState } from './app';
-import { isInjectedFault, type InjectedFault } from './faults';
+import { faultFits, isInjectedFault, operationsOf, type InjectedFault } from './faults';
 import type { Operation } from './protocol';
 import type { ForcedOutcome } from './requests';
 
@@ -35,6 +35,23 @@ export function createTestApi(state: SimulatorState): Router {
         .map((item) => ({ uuid: item.uuid, at: item.at.toISOString() })),
       faultsInjected: Object.fromEntries(state.faultsInjected),
       downloads: Object.fromEntries(state.downloads),
+      strict: state.strict,
+      settings: {
+        holdAccepted: state.settings.holdAccepted,
+        countMetadataLifetime: state.settings.countMetadataLifetime,
+        dailyRequestLimit: state.settings.dailyRequestLimit ?? null,
+      },
+      lifetimeCounts: state.registry.lifetimeCounts().map(({ criteria, count }) => ({
+        rfc: criteria.rfc,
+        servicio: criteria.servicio,
+        tipo: criteria.tipo,
+        tipoSolicitud: criteria.tipoSolicitud,
+        fechaInicial: criteria.start?.toISOString() ?? null,
+        // The criteria's end is exclusive; FechaFinal was the second before it.
+        fechaFinal: criteria.end ? new Date(criteria.end.getTime() - 1000).toISOString() : null,
+        folio: criteria.folio ?? null,
+        count,
+      })),
       requests: state.registry.all().map((request) => {
         const status = state.registry.status(request, now);
         return {
@@ -72,6 +89,11 @@ export function createTestApi(state: SimulatorState): Router {
     }
     if (body.rfc !== undefined && typeof body.rfc !== 'string') {
       response.status(400).json({ error: 'rfc must be a string' });
+      return;
+    }
+    if (operation !== undefined && !faultFits(body.fault, operation)) {
+      const only = (operationsOf(body.fault) ?? []).join(', ');
+      response.status(400).json({ error: `fault ${String(body.fault)} only happens on ${only}` });
       return;
     }
     state.faults.add(body.fault, operation, body.rfc as string | undefined, times);
@@ -139,6 +161,48 @@ export function createTestApi(state: SimulatorState): Router {
     }
     state.registry.cancel(body.uuid, at);
     response.status(201).json({ uuid: body.uuid.toUpperCase(), at: at.toISOString() });
+  });
+
+  /**
+   * Body: { Metadata?, CFDI? } — seconds requests of each TipoSolicitud stay Aceptada before
+   * progressing (a missing one is 0). Applies to requests not yet finished too.
+   */
+  router.post('/hold-accepted', (request, response) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const hold: { Metadata?: number; CFDI?: number } = {};
+    for (const tipo of ['Metadata', 'CFDI'] as const) {
+      const value = body[tipo];
+      if (value === undefined) continue;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        response.status(400).json({ error: `${tipo} must be a number of seconds >= 0` });
+        return;
+      }
+      hold[tipo] = value;
+    }
+    state.setHoldAccepted(hold);
+    response.status(204).end();
+  });
+
+  /** Body: { on: boolean } — whether identical Metadata requests count toward the lifetime limit. */
+  router.post('/count-metadata-lifetime', (request, response) => {
+    const on = (request.body as { on?: unknown } | undefined)?.on;
+    if (typeof on !== 'boolean') {
+      response.status(400).json({ error: 'on must be true or false' });
+      return;
+    }
+    state.setCountMetadataLifetime(on);
+    response.status(204).end();
+  });
+
+  /** Body: { limit: integer | null } — SolicitaDescarga requests accepted per RFC and Mexico City day. */
+  router.post('/daily-request-limit', (request, response) => {
+    const limit = (request.body as { limit?: unknown } | undefined)?.limit;
+    if (limit !== null && !(typeof limit === 'number' && Number.isInteger(limit) && limit >= 0)) {
+      response.status(400).json({ error: 'limit must be an integer >= 0, or null for no limit' });
+      return;
+    }
+    state.setDailyRequestLimit(limit ?? undefined);
+    response.status(204).end();
   });
 
   router.post('/reset', (_request, response) => {

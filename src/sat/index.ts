@@ -1,4 +1,4 @@
-export { SatClient, type SatClientOptions, type SignedOperation } from './sat-client';
+export { SatClient, type SatClientOptions, type SignedOperation, type QueryAnswer } from './sat-client';
 export { Fiel, type FielFiles } from './request-builder/fiel';
 export {
   authenticateRequest,
@@ -29,6 +29,9 @@ export {
   translateQuery,
   translateVerify,
   translateDownload,
+  type QueryTranslation,
+  type VerifyTranslation,
+  type DownloadTranslation,
 } from './services/translators';
 export * from './shared/catalogues';
 export {
@@ -36,7 +39,11 @@ export {
   estadoSolicitudName,
   isFinalEstado,
   SAT_ACCEPTED,
+  SAT_TOKEN_REFUSED,
+  isSatTroubleCode,
   ESTADOS_SOLICITUD,
+  satFaultKind,
+  type SatFaultKind,
   type SatCodeInfo,
   type EstadoSolicitudSat,
 } from './shared/status-codes';

@@ -14,6 +14,11 @@ interface SimulatorCliOptions {
   faultRate: string;
   trust: string[];
   trustCa: string[];
+  holdAcceptedMetadata?: string;
+  holdAcceptedCfdi?: string;
+  countMetadataLifetime: boolean;
+  strict: boolean;
+  dailyRequestLimit?: string;
 }
 
 /** A certificate file as SAT issues it (DER `.cer`) or PEM; the simulator wants DER. */
@@ -53,8 +58,28 @@ export function registerSatSimulatorCommand(program: Command): void {
     .option('--fault-rate <share>', 'share of calls failed at random with transient faults (0-1)', '0')
     .option('--trust <file>', 'trust this FIEL certificate (.cer, DER or PEM); repeatable', collect, [])
     .option('--trust-ca <file>', 'trust FIELs issued by this CA certificate; repeatable', collect, [])
+    .option(
+      '--hold-accepted-metadata <seconds>',
+      'seconds Metadata requests stay Aceptada before progressing',
+    )
+    .option('--hold-accepted-cfdi <seconds>', 'seconds CFDI (XML) requests stay Aceptada before progressing')
+    .option(
+      '--count-metadata-lifetime',
+      'limit identical Metadata requests to two in a lifetime (5002)',
+      false,
+    )
+    .option('--strict', "answer 305 to SAT's test FIEL and ActionNotSupported to a wrong SOAPAction", false)
+    .option('--daily-request-limit <n>', 'requests each RFC may have accepted per Mexico City day (5011)')
     .action(async (options: SimulatorCliOptions) => {
       const trusted = options.trust.map(certificateDer);
+      const seconds = (name: string, value: string | undefined): number | undefined =>
+        value === undefined ? undefined : numberIn(name, value, 0, 365 * 86_400);
+      const dailyLimit =
+        options.dailyRequestLimit === undefined
+          ? undefined
+          : numberIn('daily-request-limit', options.dailyRequestLimit, 0, 1_000_000);
+      if (dailyLimit !== undefined && !Number.isInteger(dailyLimit))
+        throw new Error(`--daily-request-limit must be a whole number, not "${options.dailyRequestLimit}"`);
       const simulator = await startSatSimulator({
         port: numberIn('port', options.port, 0, 65535),
         host: options.host,
@@ -67,6 +92,13 @@ export function registerSatSimulatorCommand(program: Command): void {
         // The fixtures' fake FIEL stays trusted unless certificates are named explicitly.
         ...(trusted.length > 0 ? { trustedCertificates: trusted } : {}),
         trustedAuthorities: options.trustCa.map(certificateDer),
+        holdAccepted: {
+          Metadata: seconds('hold-accepted-metadata', options.holdAcceptedMetadata),
+          CFDI: seconds('hold-accepted-cfdi', options.holdAcceptedCfdi),
+        },
+        countMetadataLifetime: options.countMetadataLifetime,
+        strict: options.strict,
+        dailyRequestLimit: dailyLimit,
       });
       console.log(
         `SAT simulator listening on ${simulator.url} (Retenciones under ${simulator.url}/retenciones)`,

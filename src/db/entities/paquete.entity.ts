@@ -62,6 +62,10 @@ export class Paquete {
   expiryAlertedAt!: Date | null;
 
   /** FechaAlmacenado. */
+  /** A download that waits (SAT's daily limit) is not tried again before this. */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt!: Date | null;
+
   @Column({ name: 'stored_at', type: 'timestamptz', nullable: true })
   storedAt!: Date | null;
 

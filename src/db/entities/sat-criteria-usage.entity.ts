@@ -22,6 +22,10 @@ export class SatCriteriaUsage {
   @Column({ name: 'last_requested_at', type: 'timestamptz', default: () => 'now()' })
   lastRequestedAt!: Date;
 
+  /** SAT itself said these exact criteria are spent (5002, or 5005 with nothing to follow). */
+  @Column({ name: 'agotado_sat_at', type: 'timestamptz', nullable: true })
+  agotadoSatAt!: Date | null;
+
   /** The criteria behind the key, for people reading the table. */
   @Column({ type: 'jsonb', nullable: true })
   criterios!: Record<string, unknown> | null;

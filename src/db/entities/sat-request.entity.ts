@@ -1,17 +1,20 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /**
- * Pipeline states of one SAT request: Pendiente (not sent), Solicitada (has IdSolicitud), EnProceso,
- * Terminada, Dividida (split into children: by the planner before sending, or because SAT said too many
- * results), SinDatos, Rechazada, Error, Vencida. Plain text in the schema so the pipeline can refine it
- * without a migration.
+ * Pipeline states of one SAT request: Pendiente (not sent), Incierta (sent, SAT's answer lost: it may
+ * have been accepted), Solicitada (has IdSolicitud), EnProceso, Terminada, Dividida (split into
+ * children: by the planner before sending, or because SAT said too many results), Reemitida (SAT did
+ * not deliver it: asked again as its one child), SinDatos, Rechazada, Error, Vencida. Plain text in the
+ * schema so the pipeline can refine it without a migration.
  */
 export type EstadoSatRequest =
   | 'Pendiente'
+  | 'Incierta'
   | 'Solicitada'
   | 'EnProceso'
   | 'Terminada'
   | 'Dividida'
+  | 'Reemitida'
   | 'SinDatos'
   | 'Rechazada'
   | 'Error'
@@ -92,6 +95,10 @@ export class SatRequest {
   /** What the planner expected this part to hold, when it could size it. */
   @Column({ name: 'documentos_estimados', type: 'integer', nullable: true })
   documentosEstimados!: number | null;
+
+  /** How many times this part was asked again as a new request (SAT did not deliver the earlier ones). */
+  @Column({ type: 'integer', default: 0 })
+  reemisiones!: number;
 
   /** False for an XML period still to be sized (by metadata) before it may be sent. */
   @Column({ type: 'boolean', default: true })

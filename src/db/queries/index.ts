@@ -76,5 +76,7 @@ export {
   findOpenIdenticalRequest,
   lockCriteria,
   uncountCriteriaUse,
+  markCriteriaSpentBySat,
+  findCriteriaSpentBySat,
 } from './quota-planning';
 export { type HeldXmlMonth, findHeldXmlMonths } from './held-xml-months';

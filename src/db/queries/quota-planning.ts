@@ -89,7 +89,7 @@ export async function findMetadataGaps(
 ): Promise<InstantRange[]> {
   const state = options.open
     ? `s.estado NOT IN ('Rechazada', 'Error', 'Vencida')
-       AND r.estado NOT IN ('Dividida', 'Rechazada', 'Error', 'Vencida')`
+       AND r.estado NOT IN ('Dividida', 'Reemitida', 'Rechazada', 'Error', 'Vencida')`
     : `s.estado IN ('Completada', 'SinDatos') AND r.estado IN ('Terminada', 'SinDatos')`;
   const rows = await db.query<{ gap: string }[]>(
     `SELECT unnest(
@@ -154,6 +154,22 @@ export async function countCriteriaUse(
     [criteriaKey, rfc, JSON.stringify(criterios)],
   );
   return rows[0]?.veces ?? 0;
+}
+
+/** SAT itself said the criteria are spent (5002, or an identical request active we cannot follow). */
+export async function markCriteriaSpentBySat(db: Queryable, criteriaKey: string, at: Date): Promise<void> {
+  await db.query(
+    `UPDATE sat_criteria_usage SET agotado_sat_at = coalesce(agotado_sat_at, $2) WHERE criteria_key = $1`,
+    [criteriaKey, at],
+  );
+}
+
+export async function findCriteriaSpentBySat(db: Queryable, criteriaKey: string): Promise<boolean> {
+  const rows = await db.query<{ spent: boolean }[]>(
+    `SELECT agotado_sat_at IS NOT NULL AS spent FROM sat_criteria_usage WHERE criteria_key = $1`,
+    [criteriaKey],
+  );
+  return rows[0]?.spent ?? false;
 }
 
 /** Takes back one count: SAT refused that send outright, so it did not count at SAT either. */

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { UUID_PATTERN } from '../shared/catalogues';
+import { xmlDecoder, type EncodingFallback, type EntryDecoder } from './text-decoding';
 import { rootEntries, type PackageEntry } from './zip-entries';
 
 /** The header of one CFDI or Retenciones document: what an index needs to find and list it. */
@@ -26,8 +26,17 @@ export interface CfdiHeader {
 }
 
 export type CfdiEvent =
-  | { readonly kind: 'document'; readonly entry: PackageEntry; readonly document: CfdiHeader }
+  | {
+      readonly kind: 'document';
+      readonly entry: PackageEntry;
+      readonly document: CfdiHeader;
+      /** Set when the XML was not UTF-8 and was read as Windows-1252 from this byte on. */
+      readonly fallback?: Readonly<EncodingFallback>;
+    }
   | { readonly kind: 'problem'; readonly entry: PackageEntry; readonly reason: string };
+
+/** An XML prolog fits in this; the decoder is chosen once it is read (or the document ended). */
+const PROLOG_BYTES = 512;
 
 /** No CFDI comes near this; an entry past it is not read into the index. */
 const MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
@@ -58,6 +67,26 @@ function pick(attributes: Attributes | undefined, ...names: string[]): string {
  * document has none.
  */
 export async function readCfdiHeader(content: Readable): Promise<CfdiHeader | string> {
+  return (await readCfdiDocument(content)).header;
+}
+
+/**
+ * `readCfdiHeader`, saying also how the bytes became text: as the prolog declares (ISO-8859-1…), else
+ * UTF-8, and Windows-1252 from the first byte that is not (`fallback`).
+ */
+async function readCfdiDocument(
+  content: Readable,
+): Promise<{ header: CfdiHeader | string; fallback: EncodingFallback | undefined }> {
+  let chosen: EntryDecoder | undefined;
+  const header = await parseCfdi(content, (firstBytes) => (chosen = xmlDecoder(firstBytes)));
+  return { header, fallback: chosen?.fallback };
+}
+
+/** The parse itself; `chooseDecoder` is called once, with the document's first bytes (its prolog). */
+async function parseCfdi(
+  content: Readable,
+  chooseDecoder: (firstBytes: Buffer) => EntryDecoder,
+): Promise<CfdiHeader | string> {
   const parser = new SaxesParser({ xmlns: true });
   const seen: Record<string, Attributes> = {};
   const path: string[] = [];
@@ -84,7 +113,8 @@ export async function readCfdiHeader(content: Readable): Promise<CfdiHeader | st
   parser.on('error', (error) => {
     failure ??= `not well-formed XML (${error.message.split('\n')[0] ?? ''})`;
   });
-  const decoder = new StringDecoder('utf8');
+  let decoder: EntryDecoder | undefined;
+  let prolog: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of content) {
     bytes += (chunk as Buffer).length;
@@ -92,9 +122,22 @@ export async function readCfdiHeader(content: Readable): Promise<CfdiHeader | st
       content.destroy();
       return 'larger than 50 MB';
     }
-    if (!failure) parser.write(decoder.write(chunk as Buffer));
+    if (failure) continue;
+    let data = chunk as Buffer;
+    if (!decoder) {
+      prolog.push(data);
+      data = Buffer.concat(prolog);
+      if (data.length < PROLOG_BYTES && !data.includes('?>')) continue;
+      decoder = chooseDecoder(data);
+      prolog = [];
+    }
+    parser.write(decoder.write(data));
   }
   if (!failure) {
+    // A document shorter than a prolog: its decoder is chosen now, from all of it.
+    decoder ??= chooseDecoder(Buffer.concat(prolog));
+    parser.write(decoder.write(Buffer.concat(prolog)));
+    parser.write(decoder.end());
     try {
       parser.close();
     } catch (error) {
@@ -138,8 +181,9 @@ export async function* readCfdiPackage(file: string, idPaquete = file): AsyncGen
       content.resume();
       continue;
     }
-    const header = await readCfdiHeader(content);
+    const { header, fallback } = await readCfdiDocument(content);
     if (typeof header === 'string') yield { kind: 'problem', entry, reason: header };
-    else yield { kind: 'document', entry, document: header };
+    else
+      yield { kind: 'document', entry, document: header, ...(fallback ? { fallback: { ...fallback } } : {}) };
   }
 }

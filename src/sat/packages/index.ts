@@ -1,5 +1,18 @@
-export { readMetadataPackage, type MetadataRow, type MetadataEvent } from './metadata-reader';
+export {
+  readMetadataPackage,
+  type MetadataRow,
+  type MetadataEvent,
+  type MetadataEntryProblem,
+} from './metadata-reader';
 export { readCfdiPackage, readCfdiHeader, type CfdiHeader, type CfdiEvent } from './cfdi-reader';
 export { rootEntries, openZip, type PackageEntry } from './zip-entries';
-export { textRecords, type TextRecord } from './records';
+export { textRecords, RecordTooLongError, type TextRecord } from './records';
 export { checkZipIntegrity, type ZipCheck } from './zip-integrity';
+export {
+  Utf8OrWindows1252,
+  DeclaredEncoding,
+  xmlDecoder,
+  firstInvalidUtf8,
+  type EntryDecoder,
+  type EncodingFallback,
+} from './text-decoding';

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { UUID_PATTERN } from '../shared/catalogues';
-import { textRecords } from './records';
+import { RecordTooLongError, textRecords, type TextRecord } from './records';
+import { Utf8OrWindows1252, type EncodingFallback } from './text-decoding';
 import { rootEntries } from './zip-entries';
 
 /** One document as SAT's metadata describes it; dates are Mexico City wall-clock text, as SAT writes them. */
@@ -24,9 +25,42 @@ export interface MetadataRow {
   readonly extra: Readonly<Record<string, string>>;
 }
 
+/** Why the records of a whole `.txt` entry (or, for `recordTooLong`, its records from `line` on) were not read. */
+export type MetadataEntryProblem =
+  /** The first non-empty line is already a record (its first field is a UUID): the header is missing. */
+  | 'withoutHeader'
+  /** The first non-empty line is `~`-separated, or starts with `Uuid`, but is no header this reader knows. */
+  | 'unknownHeader'
+  /** A record past 1 MB: the rest of the entry cannot be split into records. */
+  | 'recordTooLong';
+
 export type MetadataEvent =
   | { readonly kind: 'row'; readonly entry: string; readonly line: number; readonly row: MetadataRow }
-  | { readonly kind: 'problem'; readonly entry: string; readonly line: number; readonly reason: string };
+  | { readonly kind: 'problem'; readonly entry: string; readonly line: number; readonly reason: string }
+  | {
+      readonly kind: 'unreadableEntry';
+      readonly entry: string;
+      /** 1-based line of what was found instead of a header (or of the record too long). */
+      readonly line: number;
+      readonly problem: MetadataEntryProblem;
+      /** The start of that line, at most ~80 characters, control characters escaped. */
+      readonly found: string;
+    }
+  | {
+      /** The package has no `.txt` with a metadata header at all (and no entry above explains why). */
+      readonly kind: 'noMetadata';
+      /** Its root entries, each with the start of its first non-empty line when it is a `.txt`. */
+      readonly entries: readonly { readonly entry: string; readonly found: string }[];
+      /** Root entries in all (only the first ten are listed). */
+      readonly total: number;
+    }
+  | {
+      /** The entry was not UTF-8 and was read as Windows-1252 from `fallback.byte` on. */
+      readonly kind: 'encoding';
+      readonly entry: string;
+      readonly encoding: 'windows-1252';
+      readonly fallback: Readonly<EncodingFallback>;
+    };
 
 const KNOWN = {
   uuid: 'uuid',
@@ -50,16 +84,67 @@ const SAT_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const AMOUNT = /^-?\d+(\.\d+)?$/;
 const MAIN_HEADER = /^uuid~rfcemisor~/i;
 const THIRD_PARTY_HEADER = /^uuid~rfcacuentaterceros~/i;
+/** How much of a line a problem quotes: enough to recognise it, short enough for a message. */
+const FOUND_CHARS = 80;
+/** Root entries listed when a package holds no metadata at all. */
+const ENTRIES_LISTED = 10;
 
-async function firstRecord(
-  content: Readable,
-): Promise<{ header: string | undefined; records: AsyncGenerator<{ number: number; text: string }> }> {
-  const records = textRecords(content);
+/**
+ * What a `.txt` is, from its first non-empty line. php's reader picks entries by content and ignores
+ * the rest, and packages do carry stray text (the real fixture's `other.txt`); but anything shaped
+ * like SAT's text (`~`-separated, or starting with `Uuid`) that is no header we know is a metadata
+ * file we cannot read, and is reported rather than skipped.
+ */
+type EntryKind = 'main' | 'terceros' | 'withoutHeader' | 'unknownHeader' | 'notMetadata' | 'empty';
+
+function classify(header: string | undefined): EntryKind {
+  if (header === undefined) return 'empty';
+  const text = header.trim();
+  if (MAIN_HEADER.test(text)) return 'main';
+  if (THIRD_PARTY_HEADER.test(text)) return 'terceros';
+  if (!text.includes('~')) return /^uuid\b/i.test(text) ? 'unknownHeader' : 'notMetadata';
+  return UUID_PATTERN.test((text.split('~')[0] ?? '').trim()) ? 'withoutHeader' : 'unknownHeader';
+}
+
+/** The start of a line as a problem quotes it: control characters made visible, long lines cut. */
+function excerpt(text: string): string {
+  const visible = text.replace(
+    /\p{Cc}/gu,
+    (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+  return visible.length > FOUND_CHARS ? `${visible.slice(0, FOUND_CHARS)}…` : visible;
+}
+
+interface FirstRecord {
+  /** The first non-empty line, undefined for an entry with none. */
+  readonly header: string | undefined;
+  readonly line: number;
+  readonly records: AsyncGenerator<TextRecord>;
+}
+
+async function firstRecord(content: Readable, decoder: Utf8OrWindows1252): Promise<FirstRecord> {
+  const records = textRecords(content, decoder);
   for (;;) {
     const next = await records.next();
-    if (next.done) return { header: undefined, records };
-    if (next.value.text.trim() !== '') return { header: next.value.text, records };
+    if (next.done) return { header: undefined, line: 0, records };
+    if (next.value.text.trim() !== '') return { header: next.value.text, line: next.value.number, records };
   }
+}
+
+function tooLong(entry: string, error: RecordTooLongError): MetadataEvent {
+  return {
+    kind: 'unreadableEntry',
+    entry,
+    line: error.line,
+    problem: 'recordTooLong',
+    found: excerpt(error.start),
+  };
+}
+
+function encodingOf(entry: string, decoder: Utf8OrWindows1252): MetadataEvent[] {
+  return decoder.fallback
+    ? [{ kind: 'encoding', entry, encoding: 'windows-1252', fallback: { ...decoder.fallback } }]
+    : [];
 }
 
 /** Field values by column name; short rows are padded with empty values, longer ones keep their extras. */
@@ -97,86 +182,145 @@ function problemOf(known: Partial<Record<KnownField, string>>): string | undefin
   return undefined;
 }
 
-/** Third-party data (`_tercero.txt`, since 2022) by lower-case UUID: small, one row per such document. */
+/**
+ * Third-party data (`_tercero.txt`, since 2022) by lower-case UUID: small, one row per such document.
+ * What reading them had to say (their encoding, a record too long) comes back as `notes`, by entry.
+ */
 async function thirdParties(
   file: string,
   idPaquete: string,
-): Promise<Map<string, { rfc: string; nombre: string }>> {
+): Promise<{ found: Map<string, { rfc: string; nombre: string }>; notes: Map<string, MetadataEvent[]> }> {
   const found = new Map<string, { rfc: string; nombre: string }>();
+  const notes = new Map<string, MetadataEvent[]>();
   for await (const { entry, content } of rootEntries(file, idPaquete)) {
     if (!entry.name.toLowerCase().endsWith('.txt')) {
       content.resume();
       continue;
     }
-    const { header, records } = await firstRecord(content);
-    if (!header || !THIRD_PARTY_HEADER.test(header)) {
+    const decoder = new Utf8OrWindows1252();
+    try {
+      const { header, records } = await firstRecord(content, decoder);
+      if (classify(header) !== 'terceros' || !header) {
+        content.destroy();
+        continue;
+      }
+      const columns = header.split('~').map((column) => column.trim());
+      for await (const record of records) {
+        if (record.text.trim() === '') continue;
+        const { known } = byHeader(columns, record.text);
+        if (known.uuid)
+          found.set(known.uuid.toLowerCase(), {
+            rfc: known.rfcACuentaTerceros ?? '',
+            nombre: known.nombreACuentaTerceros ?? '',
+          });
+      }
+    } catch (error) {
+      if (!(error instanceof RecordTooLongError)) throw error;
       content.destroy();
+      // A first line too long is reported by the main pass, which reads every `.txt`.
+      if (error.line > 1) notes.set(entry.name, [tooLong(entry.name, error)]);
       continue;
     }
-    const columns = header.split('~').map((column) => column.trim());
-    for await (const record of records) {
-      if (record.text.trim() === '') continue;
-      const { known } = byHeader(columns, record.text);
-      if (known.uuid)
-        found.set(known.uuid.toLowerCase(), {
-          rfc: known.rfcACuentaTerceros ?? '',
-          nombre: known.nombreACuentaTerceros ?? '',
-        });
-    }
+    notes.set(entry.name, encodingOf(entry.name, decoder));
   }
-  return found;
+  return { found, notes };
+}
+
+function rowOf(
+  known: Partial<Record<KnownField, string>>,
+  extra: Record<string, string>,
+  tercero: { rfc: string; nombre: string } | undefined,
+): MetadataRow {
+  return {
+    uuid: (known.uuid ?? '').toLowerCase(),
+    rfcEmisor: (known.rfcEmisor ?? '').toUpperCase(),
+    nombreEmisor: known.nombreEmisor ?? '',
+    rfcReceptor: (known.rfcReceptor ?? '').toUpperCase(),
+    nombreReceptor: known.nombreReceptor ?? '',
+    rfcPac: known.rfcPac ?? '',
+    fechaEmision: known.fechaEmision ?? '',
+    fechaCertificacionSat: known.fechaCertificacionSat ?? '',
+    monto: known.monto ?? '',
+    efectoComprobante: known.efectoComprobante ?? '',
+    estatus: known.estatus === '0' ? 'Cancelado' : 'Vigente',
+    fechaCancelacion: known.fechaCancelacion ?? '',
+    rfcACuentaTerceros: known.rfcACuentaTerceros || tercero?.rfc || '',
+    nombreACuentaTerceros: known.nombreACuentaTerceros || tercero?.nombre || '',
+    extra,
+  };
 }
 
 /**
  * Reads a metadata package entry by entry, record by record. Entries are chosen by content (a `.txt`
  * whose header starts `Uuid~RfcEmisor~`), columns by header name, so both SAT's older and newer
  * layouts work and unknown columns are kept. Third-party data from `_tercero.txt` is joined by UUID.
- * A record that cannot be read is reported as a problem with its line number, never dropped silently.
+ * Nothing is dropped silently: a record that cannot be read is a `problem` with its line number, a
+ * metadata file without a header we know an `unreadableEntry`, a package with no metadata file at all
+ * `noMetadata`, and a file that is not UTF-8 is read as Windows-1252 and said so (`encoding`).
  */
 export async function* readMetadataPackage(file: string, idPaquete = file): AsyncGenerator<MetadataEvent> {
   const terceros = await thirdParties(file, idPaquete);
+  let metadataEntries = 0;
+  let explained = false;
+  let total = 0;
+  const listed: { entry: string; found: string }[] = [];
+  const list = (entry: string, found: string): void => {
+    total += 1;
+    if (listed.length < ENTRIES_LISTED) listed.push({ entry, found });
+  };
   for await (const { entry, content } of rootEntries(file, idPaquete)) {
     if (!entry.name.toLowerCase().endsWith('.txt')) {
       content.resume();
+      list(entry.name, '');
       continue;
     }
-    const { header, records } = await firstRecord(content);
-    if (!header || !MAIN_HEADER.test(header)) {
-      content.destroy();
-      continue;
-    }
-    const columns = header.split('~').map((column) => column.trim());
-    for await (const record of records) {
-      if (record.text.trim() === '') continue;
-      const { known, extra } = byHeader(columns, record.text);
-      const problem = problemOf(known);
-      if (problem) {
-        yield { kind: 'problem', entry: entry.name, line: record.number, reason: problem };
+    const decoder = new Utf8OrWindows1252();
+    try {
+      const { header, line, records } = await firstRecord(content, decoder);
+      const kind = classify(header);
+      list(entry.name, excerpt(header ?? ''));
+      if (kind === 'withoutHeader' || kind === 'unknownHeader') {
+        content.destroy();
+        explained = true;
+        yield {
+          kind: 'unreadableEntry',
+          entry: entry.name,
+          line,
+          problem: kind,
+          found: excerpt(header ?? ''),
+        };
         continue;
       }
-      const tercero = terceros.get((known.uuid ?? '').toLowerCase());
-      yield {
-        kind: 'row',
-        entry: entry.name,
-        line: record.number,
-        row: {
-          uuid: (known.uuid ?? '').toLowerCase(),
-          rfcEmisor: (known.rfcEmisor ?? '').toUpperCase(),
-          nombreEmisor: known.nombreEmisor ?? '',
-          rfcReceptor: (known.rfcReceptor ?? '').toUpperCase(),
-          nombreReceptor: known.nombreReceptor ?? '',
-          rfcPac: known.rfcPac ?? '',
-          fechaEmision: known.fechaEmision ?? '',
-          fechaCertificacionSat: known.fechaCertificacionSat ?? '',
-          monto: known.monto ?? '',
-          efectoComprobante: known.efectoComprobante ?? '',
-          estatus: known.estatus === '0' ? 'Cancelado' : 'Vigente',
-          fechaCancelacion: known.fechaCancelacion ?? '',
-          rfcACuentaTerceros: known.rfcACuentaTerceros || tercero?.rfc || '',
-          nombreACuentaTerceros: known.nombreACuentaTerceros || tercero?.nombre || '',
-          extra,
-        },
-      };
+      if (kind !== 'main' || !header) {
+        content.destroy();
+        // Third-party files were read before the others; what they had to say comes in ZIP order.
+        const notes = kind === 'terceros' ? (terceros.notes.get(entry.name) ?? []) : [];
+        explained ||= notes.some((note) => note.kind === 'unreadableEntry');
+        yield* notes;
+        continue;
+      }
+      metadataEntries += 1;
+      const columns = header.split('~').map((column) => column.trim());
+      for await (const record of records) {
+        if (record.text.trim() === '') continue;
+        const { known, extra } = byHeader(columns, record.text);
+        const problem = problemOf(known);
+        if (problem) yield { kind: 'problem', entry: entry.name, line: record.number, reason: problem };
+        else
+          yield {
+            kind: 'row',
+            entry: entry.name,
+            line: record.number,
+            row: rowOf(known, extra, terceros.found.get((known.uuid ?? '').toLowerCase())),
+          };
+      }
+    } catch (error) {
+      if (!(error instanceof RecordTooLongError)) throw error;
+      content.destroy();
+      explained = true;
+      yield tooLong(entry.name, error);
     }
+    yield* encodingOf(entry.name, decoder);
   }
+  if (metadataEntries === 0 && !explained) yield { kind: 'noMetadata', entries: listed, total };
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
+import { Utf8OrWindows1252, type EntryDecoder } from './text-decoding';
 
 /** A record longer than this is not metadata; reading stops rather than growing without bound. */
 const MAX_RECORD_CHARS = 1024 * 1024;
@@ -10,26 +10,56 @@ export interface TextRecord {
   readonly text: string;
 }
 
+/** A record past MAX_RECORD_CHARS: what follows it in the entry cannot be split into records. */
+export class RecordTooLongError extends Error {
+  constructor(
+    readonly line: number,
+    /** The record's first characters, to recognise it by. */
+    readonly start: string,
+  ) {
+    super(`record ${line} longer than 1 MB`);
+    this.name = 'RecordTooLongError';
+  }
+}
+
+function occurrences(text: string, separator: string): number {
+  let count = 0;
+  for (let at = text.indexOf(separator); at !== -1; at = text.indexOf(separator, at + separator.length))
+    count += 1;
+  return count;
+}
+
 /**
  * Splits SAT's text files into records, streaming. SAT writes CRLF; a name copied from a CFDI may
  * hold a carriage return that reaches the file as a bare LF, splitting one record over two lines.
  * So when the first line ends in CRLF, only CRLF ends a record and bare LFs are dropped; files with
- * plain LF ends are split on LF. A missing final line end is tolerated, a BOM is removed.
+ * plain LF ends are split on LF. A missing final line end is tolerated. Bytes become text through
+ * `decoder` (UTF-8, Windows-1252 from the first byte that is not; a BOM is removed); when it changes
+ * encoding, the record where that happened is written on its `fallback`.
  */
-export async function* textRecords(content: Readable): AsyncGenerator<TextRecord> {
-  const decoder = new StringDecoder('utf8');
+export async function* textRecords(
+  content: Readable,
+  decoder: EntryDecoder = new Utf8OrWindows1252(),
+): AsyncGenerator<TextRecord> {
   let pending = '';
   let separator: '\r\n' | '\n' | undefined;
   let number = 0;
   const clean = (text: string): string =>
     separator === '\r\n' ? text.replace(/\n/g, '') : text.replace(/\r$/, '');
+  const append = (text: string): void => {
+    const switchedAt = decoder.switchedAt;
+    if (switchedAt !== undefined && decoder.fallback && decoder.fallback.line === undefined) {
+      const before = pending + text.slice(0, switchedAt);
+      decoder.fallback.line = number + 1 + occurrences(before, separator ?? '\n');
+    }
+    pending += text;
+  };
   for await (const chunk of content) {
-    pending += decoder.write(chunk as Buffer);
-    if (number === 0 && pending.charCodeAt(0) === 0xfeff) pending = pending.slice(1);
+    append(decoder.write(chunk as Buffer));
     if (!separator) {
       const firstEnd = pending.indexOf('\n');
       if (firstEnd === -1) {
-        if (pending.length > MAX_RECORD_CHARS) throw new Error('first line longer than 1 MB');
+        if (pending.length > MAX_RECORD_CHARS) throw new RecordTooLongError(1, pending.slice(0, 200));
         continue;
       }
       separator = pending[firstEnd - 1] === '\r' ? '\r\n' : '\n';
@@ -41,9 +71,19 @@ export async function* textRecords(content: Readable): AsyncGenerator<TextRecord
       start = end + separator.length;
     }
     pending = pending.slice(start);
-    if (pending.length > MAX_RECORD_CHARS) throw new Error(`record ${number + 1} longer than 1 MB`);
+    if (pending.length > MAX_RECORD_CHARS) throw new RecordTooLongError(number + 1, pending.slice(0, 200));
   }
-  pending += decoder.end();
+  append(decoder.end());
+  if (separator) {
+    // What the last chunk's decoding released (a character held over) may still hold record ends.
+    let start = 0;
+    for (let end = pending.indexOf(separator, start); end !== -1; end = pending.indexOf(separator, start)) {
+      number += 1;
+      yield { number, text: clean(pending.slice(start, end)) };
+      start = end + separator.length;
+    }
+    pending = pending.slice(start);
+  }
   if (pending.length > 0) {
     number += 1;
     yield { number, text: clean(pending) };

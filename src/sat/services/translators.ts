@@ -2,12 +2,52 @@ import { PassThrough, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { SaxesParser } from 'saxes';
-import { SatError, satErrors } from '../../errors';
+import { SatError, satErrors, type SatOperationName } from '../../errors';
+import { SAT_ACCEPTED, satFaultKind } from '../shared/status-codes';
 
 const MAX_SMALL_BODY = 8 * 1024 * 1024;
 
+// Every SatError of a failed call carries `failure` (see SatFailure): the SAT layer only reports what
+// happened; whether to retry, authenticate again or give up is the pipeline's decision.
+
+/** No answer, or an answer cut short, after the request may have reached SAT. */
+function cutShort(reason: string, cause?: unknown): SatError {
+  return new SatError(satErrors.unreachable, {
+    params: { reason },
+    cause,
+    failure: { kind: 'transport', delivered: 'unknown' },
+  });
+}
+
+/**
+ * An HTTP status other than 200 without a SAT answer or a Fault: a 4xx is a refusal (a wrong URL, a
+ * proxy, a token refused by the gateway), a 5xx or anything else SAT's trouble; the code says which.
+ */
+function httpError(status: number, detail: string): SatError {
+  const failure = { kind: 'http', status } as const;
+  if (status >= 400 && status < 500) {
+    return new SatError(satErrors.httpRefused, {
+      params: { status, detail, satCode: String(status) },
+      failure,
+    });
+  }
+  return new SatError(satErrors.unexpectedAnswer, {
+    params: { status, detail, ...(status >= 500 ? { satCode: String(status) } : {}) },
+    failure,
+  });
+}
+
+/** A body that is no readable SAT answer: "garbled" under HTTP 200, the HTTP error otherwise. */
+function unreadable(status: number, detail: string): SatError {
+  if (status !== 200) return httpError(status, detail);
+  return new SatError(satErrors.unexpectedAnswer, {
+    params: { status, detail },
+    failure: { kind: 'garbled', status },
+  });
+}
+
 /** Reads a small answer (everything but Descarga) whole, refusing anything absurdly large. */
-export async function readSmallBody(body: Readable): Promise<string> {
+export async function readSmallBody(body: Readable, status = 200): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -15,39 +55,22 @@ export async function readSmallBody(body: Readable): Promise<string> {
       size += (chunk as Buffer).length;
       if (size > MAX_SMALL_BODY) {
         body.destroy();
-        throw new SatError(satErrors.unexpectedAnswer, {
-          params: { status: 200, detail: 'answer too large' },
-        });
+        throw unreadable(status, 'answer too large');
       }
       chunks.push(chunk as Buffer);
     }
   } catch (error) {
     if (error instanceof SatError) throw error;
-    // The connection broke while the answer was arriving: the same call may well work next time.
+    // The connection broke while the answer was arriving: SAT got the request, its answer was lost.
     const reason = error instanceof Error ? error.message : String(error);
-    throw new SatError(satErrors.unreachable, {
-      params: { reason: `answer cut short (${reason})` },
-      cause: error,
-    });
+    throw cutShort(`answer cut short (${reason})`, error);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/**
- * What a failed HTTP exchange means: server trouble (5xx, no status) may pass, a 4xx will not (a wrong
- * URL or a proxy refusing us), and garbage with a 200 is taken as a passing fault of something between.
- */
-function httpError(status: number, detail: string): SatError {
-  if (status >= 400 && status < 500) {
-    return new SatError(satErrors.httpRefused, { params: { status, detail, satCode: String(status) } });
-  }
-  return new SatError(satErrors.unexpectedAnswer, {
-    params: { status, detail, ...(status >= 500 ? { satCode: String(status) } : {}) },
-  });
-}
-
-function parse(xml: string, status: number): Element {
-  if (/<!DOCTYPE/i.test(xml)) throw httpError(status, 'DTD in answer');
+/** The answer's root element whatever the HTTP status; throws when it is no XML or a SOAP Fault. */
+function parseAnswer(xml: string, status: number): Element {
+  if (/<!DOCTYPE/i.test(xml)) throw unreadable(status, 'DTD in answer');
   let failed = false;
   let document: ReturnType<DOMParser['parseFromString']> | undefined;
   try {
@@ -60,9 +83,15 @@ function parse(xml: string, status: number): Element {
     failed = true;
   }
   const root = document?.documentElement;
-  if (failed || !root) throw httpError(status, xml.slice(0, 200).trim() || 'empty body');
+  if (failed || !root) throw unreadable(status, xml.slice(0, 200).trim() || 'empty body');
   const fault = faultError(root, status);
   if (fault) throw fault;
+  return root;
+}
+
+/** The root of an HTTP 200 answer; any other status is an error even when the body looks right. */
+function parse(xml: string, status: number): Element {
+  const root = parseAnswer(xml, status);
   if (status !== 200) throw httpError(status, xml.slice(0, 200).trim());
   return root;
 }
@@ -72,21 +101,30 @@ function find(root: Element, localName: string): Element | undefined {
 }
 
 /**
- * A SOAP Fault as a SatError. InvalidSecurity is a refusal of the e.firma or the token; an action SAT
- * no longer knows means this client is outdated (v1.4's SolicitaDescarga after 2025-05-30); anything
- * else is SAT's own trouble, worth another try later.
+ * A SOAP Fault as a SatError: a refused signature or token (DM-5003, whose message points at the
+ * e.firma and the clock), an action SAT no longer knows (DM-5005: this client is outdated), or SAT's
+ * own trouble (DM-5002). `failure.fault` says which, whatever the HTTP status was.
  */
+function faultFrom(code: string, text: string, status: number, operation?: SatOperationName): SatError {
+  const fault = satFaultKind(code, text);
+  const options = { failure: { kind: 'fault', fault, status } as const, ...(operation ? { operation } : {}) };
+  const detail = `${code} ${text}`.trim();
+  if (fault === 'security')
+    return new SatError(satErrors.authenticationRefused, {
+      params: { detail: text, satCode: code },
+      ...options,
+    });
+  if (fault === 'action')
+    return new SatError(satErrors.operationNotSupported, { params: { detail, satCode: code }, ...options });
+  return new SatError(satErrors.unexpectedAnswer, { params: { status, detail, satCode: code }, ...options });
+}
+
 function faultError(root: Element, status: number): SatError | undefined {
   const fault = find(root, 'Fault');
   if (!fault) return undefined;
   const code = (find(fault, 'faultcode')?.textContent ?? find(fault, 'Value')?.textContent ?? '').trim();
   const text = (find(fault, 'faultstring')?.textContent ?? find(fault, 'Text')?.textContent ?? '').trim();
-  const detail = `${code} ${text}`.trim();
-  if (/InvalidSecurity|FailedAuthentication/i.test(code))
-    return new SatError(satErrors.authenticationRefused, { params: { detail: text, satCode: code } });
-  if (/ActionNotSupported|ContractFilter/i.test(detail))
-    return new SatError(satErrors.operationNotSupported, { params: { detail, satCode: code } });
-  return new SatError(satErrors.unexpectedAnswer, { params: { status, detail, satCode: code } });
+  return faultFrom(code, text, status);
 }
 
 export function translateAuthenticate(
@@ -97,30 +135,39 @@ export function translateAuthenticate(
   const token = (find(root, 'AutenticaResult')?.textContent ?? '').trim();
   const created = new Date((find(root, 'Created')?.textContent ?? '').trim());
   const expires = new Date((find(root, 'Expires')?.textContent ?? '').trim());
-  if (!token || Number.isNaN(expires.getTime())) {
-    throw new SatError(satErrors.unexpectedAnswer, {
-      params: { status, detail: 'no token in Autentica answer' },
-    });
-  }
+  if (!token || Number.isNaN(expires.getTime())) throw unreadable(status, 'no token in Autentica answer');
   return { token, created, expires };
 }
 
-export function translateQuery(
-  xml: string,
-  status: number,
-): { codEstatus: string; mensaje: string; idSolicitud: string | undefined } {
-  const root = parse(xml, status);
+export interface QueryTranslation {
+  readonly codEstatus: string;
+  readonly mensaje: string;
+  readonly idSolicitud: string | undefined;
+  /** 200, or the HTTP error status of an answer that still named its IdSolicitud. */
+  readonly httpStatus: number;
+}
+
+/**
+ * SolicitaDescarga's answer. An answer under an HTTP error that still carries an IdSolicitud is
+ * returned, not thrown: SAT has been seen to answer 404 for requests it accepted, and that id is the
+ * only way to follow them (asking again gets 5005 and spends the lifetime count). `codEstatus` is
+ * then whatever the answer says, possibly empty.
+ */
+export function translateQuery(xml: string, status: number): QueryTranslation {
+  const root = parseAnswer(xml, status);
   const result = (Array.from(root.getElementsByTagNameNS('*', '*')) as Element[]).find((element) =>
     /^SolicitaDescarga\w*Result$/.test(element.localName ?? ''),
   );
-  if (!result)
-    throw new SatError(satErrors.unexpectedAnswer, {
-      params: { status, detail: 'no SolicitaDescarga result' },
-    });
+  const idSolicitud = result?.getAttribute('IdSolicitud')?.trim() || undefined;
+  if (status !== 200 && !(result && idSolicitud)) throw httpError(status, xml.slice(0, 200).trim());
+  if (!result) throw unreadable(status, 'no SolicitaDescarga result');
+  if (!result.hasAttribute('CodEstatus') && !idSolicitud)
+    throw unreadable(status, 'no CodEstatus in SolicitaDescarga result');
   return {
     codEstatus: result.getAttribute('CodEstatus') ?? '',
     mensaje: result.getAttribute('Mensaje') ?? '',
-    idSolicitud: result.getAttribute('IdSolicitud') || undefined,
+    idSolicitud,
+    httpStatus: status,
   };
 }
 
@@ -131,15 +178,15 @@ export interface VerifyTranslation {
   readonly codigoEstadoSolicitud: string | undefined;
   readonly numeroCfdis: number;
   readonly paquetes: string[];
+  /** Always 200: any other status is thrown. */
+  readonly httpStatus: number;
 }
 
 export function translateVerify(xml: string, status: number): VerifyTranslation {
   const root = parse(xml, status);
   const result = find(root, 'VerificaSolicitudDescargaResult');
-  if (!result)
-    throw new SatError(satErrors.unexpectedAnswer, {
-      params: { status, detail: 'no VerificaSolicitudDescarga result' },
-    });
+  if (!result) throw unreadable(status, 'no VerificaSolicitudDescarga result');
+  if (!result.hasAttribute('CodEstatus')) throw unreadable(status, 'no CodEstatus in Verifica result');
   return {
     codEstatus: result.getAttribute('CodEstatus') ?? '',
     mensaje: result.getAttribute('Mensaje') ?? '',
@@ -149,6 +196,7 @@ export function translateVerify(xml: string, status: number): VerifyTranslation 
     paquetes: (Array.from(result.getElementsByTagNameNS('*', 'IdsPaquetes')) as Element[])
       .map((element) => (element.textContent ?? '').trim())
       .filter(Boolean),
+    httpStatus: status,
   };
 }
 
@@ -157,6 +205,8 @@ export interface DownloadTranslation {
   readonly mensaje: string;
   /** The package's ZIP bytes as they arrive; absent when SAT refused. */
   readonly paquete: Readable | undefined;
+  /** Always 200: any other status is thrown. */
+  readonly httpStatus: number;
 }
 
 /**
@@ -167,7 +217,7 @@ export interface DownloadTranslation {
 export async function translateDownload(body: Readable, status: number): Promise<DownloadTranslation> {
   // A refusal (a Fault, an HTTP error) is small and carries no package: read it whole and classify it.
   if (status !== 200) {
-    parse(await readSmallBody(body), status);
+    parseAnswer(await readSmallBody(body, status), status);
     throw httpError(status, 'no package in the answer');
   }
   return streamDownload(body, status);
@@ -182,6 +232,9 @@ const BASE64_TEXT = /^[A-Za-z0-9+/=\s]*$/;
  * reaches the parser (which would otherwise collect the whole text node in memory) and decoded to bytes
  * on the way, four base64 characters at a time. Backpressure from the package's reader pauses the
  * HTTP body, so memory stays at a few chunks whatever the package's size.
+ *
+ * Errors met once the package has started reach its reader on the `paquete` stream, after the client
+ * has returned; they name their operation themselves for that reason.
  */
 function streamDownload(body: Readable, status: number): Promise<DownloadTranslation> {
   return new Promise((resolve, reject) => {
@@ -194,9 +247,23 @@ function streamDownload(body: Readable, status: number): Promise<DownloadTransla
     let bytes = 0;
     let settled = false;
     let faultSeen = false;
+    const faultParts = { code: '', text: '' };
+    let faultField: keyof typeof faultParts | undefined;
 
+    const operation: SatOperationName = 'descarga';
     const unexpected = (detail: string): SatError =>
-      new SatError(satErrors.unexpectedAnswer, { params: { status, detail } });
+      new SatError(satErrors.unexpectedAnswer, {
+        params: { status, detail },
+        failure: { kind: 'garbled', status },
+        operation,
+      });
+    const lost = (reason: string, cause?: unknown): SatError =>
+      new SatError(satErrors.unreachable, {
+        params: { reason },
+        cause,
+        failure: { kind: 'transport', delivered: 'unknown' },
+        operation,
+      });
     const settle = (value: DownloadTranslation): void => {
       if (!settled) {
         settled = true;
@@ -214,15 +281,20 @@ function streamDownload(body: Readable, status: number): Promise<DownloadTransla
 
     parser.on('opentag', (tag) => {
       if (tag.local === 'respuesta') {
+        if (tag.attributes.CodEstatus === undefined) return;
         answer = {
-          codEstatus: String(tag.attributes.CodEstatus?.value ?? ''),
+          codEstatus: String(tag.attributes.CodEstatus.value),
           mensaje: String(tag.attributes.Mensaje?.value ?? ''),
         };
       } else if (tag.local === 'Fault') {
         faultSeen = true;
+      } else if (faultSeen && (tag.local === 'faultcode' || tag.local === 'Value')) {
+        faultField = 'code';
+      } else if (faultSeen && (tag.local === 'faultstring' || tag.local === 'Text')) {
+        faultField = 'text';
       } else if (tag.local === 'Paquete' && !tag.isSelfClosing) {
         mode = 'package';
-        if (answer?.codEstatus === '5000') {
+        if (answer?.codEstatus === SAT_ACCEPTED) {
           output = new PassThrough();
           // An error may come before the caller starts reading; it stays on the stream (`errored`) and
           // reaches the reader through pipeline() or for-await instead of crashing the process now.
@@ -231,9 +303,15 @@ function streamDownload(body: Readable, status: number): Promise<DownloadTransla
           output.once('close', () => {
             if (mode === 'package') body.destroy();
           });
-          settle({ ...answer, paquete: output });
+          settle({ ...answer, paquete: output, httpStatus: status });
         }
       }
+    });
+    parser.on('text', (text) => {
+      if (faultField) faultParts[faultField] += text;
+    });
+    parser.on('closetag', () => {
+      faultField = undefined;
     });
     parser.on('error', (error) => fail(unexpected(error.message)));
 
@@ -297,12 +375,10 @@ function streamDownload(body: Readable, status: number): Promise<DownloadTransla
         fail(error instanceof Error ? error : new Error(String(error)));
       }
     });
-    body.on('error', (error) =>
-      fail(new SatError(satErrors.unreachable, { params: { reason: error.message }, cause: error })),
-    );
+    body.on('error', (error) => fail(lost(error.message, error)));
     body.on('end', () => {
       if (mode === 'package') {
-        fail(new SatError(satErrors.unreachable, { params: { reason: 'package truncated' } }));
+        fail(lost('package truncated'));
         return;
       }
       try {
@@ -311,11 +387,20 @@ function streamDownload(body: Readable, status: number): Promise<DownloadTransla
         fail(unexpected(error instanceof Error ? error.message : String(error)));
         return;
       }
-      if (faultSeen || !answer) {
-        fail(unexpected(faultSeen ? 'SOAP Fault' : 'no status header'));
+      if (faultSeen) {
+        fail(faultFrom(faultParts.code.trim(), faultParts.text.trim(), status, operation));
         return;
       }
-      settle({ ...answer, paquete: undefined });
+      if (!answer) {
+        fail(unexpected('no status header'));
+        return;
+      }
+      // "Accepted" without a Paquete element (or an empty one): no package to pass on.
+      if (!output && answer.codEstatus === SAT_ACCEPTED) {
+        fail(unexpected('no package in an accepted answer'));
+        return;
+      }
+      settle({ ...answer, paquete: undefined, httpStatus: status });
     });
   });
 }

@@ -99,6 +99,17 @@ export function satCodeInfo(code: string): SatCodeInfo {
 
 export const SAT_ACCEPTED = '5000';
 
+/** SAT's "Usuario No Válido": what an expired or unknown token gets on the signed operations. */
+export const SAT_TOKEN_REFUSED = '300';
+
+/**
+ * A code by which SAT says it could not do its job ("try later": 404 Error no controlado, 5006), as
+ * opposed to refusing the request or the token.
+ */
+export function isSatTroubleCode(code: string): boolean {
+  return code !== SAT_TOKEN_REFUSED && satCodeInfo(code).retry;
+}
+
 /** EstadoSolicitud of VerificaSolicitudDescarga; 0 is what SAT reports when the call itself failed. */
 export const ESTADOS_SOLICITUD = Object.freeze({
   0: 'Desconocido',
@@ -119,4 +130,18 @@ export function estadoSolicitudName(estado: number): EstadoSolicitudSat {
 /** States after which polling stops: 3 means download, 4–6 mean the request will not deliver. */
 export function isFinalEstado(estado: number): boolean {
   return estado >= 3 && estado <= 6;
+}
+
+/**
+ * What a SOAP Fault's code and text say about the call: `security` is a refused signature or token
+ * (InvalidSecurity, FailedAuthentication: the e.firma or the clock on Autentica, the token on a signed
+ * call); `action` is an operation SAT no longer knows (ActionNotSupported, ContractFilter mismatch:
+ * this client is outdated); anything else (WCF's internal-error Fault, …) is `other`.
+ */
+export type SatFaultKind = 'security' | 'action' | 'other';
+
+export function satFaultKind(faultCode: string, faultText = ''): SatFaultKind {
+  if (/InvalidSecurity|FailedAuthentication/i.test(faultCode)) return 'security';
+  if (/ActionNotSupported|ContractFilter/i.test(`${faultCode} ${faultText}`)) return 'action';
+  return 'other';
 }

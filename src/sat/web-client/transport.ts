@@ -43,8 +43,17 @@ export interface NodeTransportOptions {
   readonly observer?: TransportObserver;
 }
 
-function transient(reason: string, cause?: unknown): SatError {
-  return new SatError(satErrors.unreachable, { params: { reason }, cause });
+/**
+ * No answer came. Whether SAT may have received the request is what matters to the caller (a
+ * SolicitaDescarga that may have been accepted must not be sent blindly again): before the connection
+ * was made nothing left this machine; once it was, the request may have reached SAT.
+ */
+function unreachable(reason: string, delivered: 'no' | 'unknown', cause?: unknown): SatError {
+  return new SatError(satErrors.unreachable, {
+    params: { reason },
+    cause,
+    failure: { kind: 'transport', delivered },
+  });
 }
 
 /** SAT may compress its answers (its own examples show gzip); the caller always reads plain XML. */
@@ -81,6 +90,11 @@ export class NodeSatTransport implements SatTransport {
     };
     if (request.token) headers.Authorization = `WRAP access_token="${request.token}"`;
     return new Promise((resolve, reject) => {
+      // Set once the connection (TLS included) is up, or at once on a reused keep-alive socket: from
+      // then on the request may be on its way to SAT, and a failure leaves its fate unknown.
+      let connected = false;
+      const lost = (reason: string, cause?: unknown): SatError =>
+        unreachable(reason, connected ? 'unknown' : 'no', cause);
       const call = (secure ? https : http).request(url, {
         method: 'POST',
         headers,
@@ -88,20 +102,24 @@ export class NodeSatTransport implements SatTransport {
         timeout: this.options.idleTimeoutMs,
       });
       const total = setTimeout(
-        () => call.destroy(transient(`no answer within ${this.options.totalTimeoutMs} ms`)),
+        () => call.destroy(lost(`no answer within ${this.options.totalTimeoutMs} ms`)),
         this.options.totalTimeoutMs,
       );
       total.unref();
       const connect = setTimeout(
-        () => call.destroy(transient(`no connection within ${this.options.connectTimeoutMs} ms`)),
+        () => call.destroy(lost(`no connection within ${this.options.connectTimeoutMs} ms`)),
         this.options.connectTimeoutMs,
       );
       connect.unref();
+      const established = (): void => {
+        connected = true;
+        clearTimeout(connect);
+      };
       call.once('socket', (socket) => {
-        if (!socket.connecting) clearTimeout(connect);
-        else socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connect));
+        if (!socket.connecting) established();
+        else socket.once(secure ? 'secureConnect' : 'connect', established);
       });
-      call.on('timeout', () => call.destroy(transient(`idle for ${this.options.idleTimeoutMs} ms`)));
+      call.on('timeout', () => call.destroy(lost(`idle for ${this.options.idleTimeoutMs} ms`)));
       call.once('error', (error) => {
         clearTimeout(total);
         clearTimeout(connect);
@@ -112,7 +130,7 @@ export class NodeSatTransport implements SatTransport {
           ms: Date.now() - started,
           error: error.message,
         });
-        reject(error instanceof SatError ? error : transient(error.message, error));
+        reject(error instanceof SatError ? error : lost(error.message, error));
       });
       call.once('response', (response) => {
         observer?.after?.({

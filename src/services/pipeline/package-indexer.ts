@@ -5,14 +5,30 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DataSource } from 'typeorm';
 import { Paquete, Solicitud } from '../../db';
-import { readCfdiPackage, readMetadataPackage, type CfdiHeader, type PackageEntry } from '../../sat';
+import { SatError, satErrors } from '../../errors';
+import {
+  readCfdiPackage,
+  readMetadataPackage,
+  type CfdiHeader,
+  type EncodingFallback,
+  type MetadataEvent,
+  type PackageEntry,
+} from '../../sat';
 import type { PackageStore } from '../ports/package-store';
 import type { SolicitudEventSink } from '../ports/solicitud-events';
 import { MetadataLoader, metadataRecord, satDate, type MetadataRecord } from './metadata-loader';
 import { recordProgress } from './progress-recorder';
 
-/** Problems listed by line in the package's message; the count covers them all. */
-const PROBLEMS_LISTED = 5;
+/** Problems (and recoded entries) listed by name in the package's message; the count covers them all. */
+const LISTED = 5;
+
+/** Separates the package message's parts (custody note, unreadable entries, records, encoding). */
+const PART_SEPARATOR = ' | ';
+
+function listed(items: readonly string[], count: number, separator: string): string {
+  const more = count > items.length ? ` (y ${count - items.length} más)` : '';
+  return `${items.join(separator)}${more}`;
+}
 
 /** What could not be indexed, kept on the package so nobody has to dig through logs to learn it. */
 class ProblemLog {
@@ -21,13 +37,83 @@ class ProblemLog {
 
   add(where: string, reason: string): void {
     this.count += 1;
-    if (this.listed.length < PROBLEMS_LISTED) this.listed.push(`${where}: ${reason}`);
+    if (this.listed.length < LISTED) this.listed.push(`${where}: ${reason}`);
   }
 
   summary(): string | null {
     if (this.count === 0) return null;
-    const more = this.count > this.listed.length ? ` (y ${this.count - this.listed.length} más)` : '';
-    return `${this.count} registro(s) no indexado(s): ${this.listed.join('; ')}${more}`;
+    return `${this.count} registro(s) no indexado(s): ${listed(this.listed, this.count, '; ')}`;
+  }
+}
+
+/**
+ * Everything a package's indexing has to say, reduced to its `codigo` and `mensaje`: whole entries
+ * that could not be read (DM-520x, the first one's code wins), records that could not be (the existing
+ * count), and entries read as Windows-1252 (DM-5205, the code only when nothing worse happened).
+ */
+class PackageReport {
+  readonly records = new ProblemLog();
+  private code: string | null = null;
+  private readonly entries: string[] = [];
+  private entryCount = 0;
+  private readonly recoded = { metadata: [] as string[], XML: [] as string[] };
+  private readonly recodedCount = { metadata: 0, XML: 0 };
+
+  unreadable(error: SatError): void {
+    this.code ??= error.code;
+    this.entryCount += 1;
+    if (this.entries.length < LISTED) this.entries.push(error.messageEs);
+  }
+
+  windows1252(contenido: 'metadata' | 'XML', entry: string, fallback: Readonly<EncodingFallback>): void {
+    this.recodedCount[contenido] += 1;
+    if (this.recoded[contenido].length >= LISTED) return;
+    // Only an entry that mixes both needs saying where; otherwise all of it reads as Windows-1252.
+    const where = fallback.utf8Before
+      ? ` (desde la línea ${fallback.line ?? `del byte ${fallback.byte}`}; antes UTF-8)`
+      : '';
+    this.recoded[contenido].push(`${entry}${where}`);
+  }
+
+  codigo(): string | null {
+    if (this.code) return this.code;
+    return this.recodedCount.metadata + this.recodedCount.XML > 0 ? satErrors.textNotUtf8.code : null;
+  }
+
+  /** `previous` is what the package already said (a damaged ZIP kept on SAT's last download). */
+  mensaje(previous: string | null): string | null {
+    const parts = [previous, this.entryCount > 0 ? listed(this.entries, this.entryCount, '; ') : null];
+    parts.push(this.records.summary());
+    for (const contenido of ['metadata', 'XML'] as const) {
+      if (this.recodedCount[contenido] === 0) continue;
+      const entries = listed(this.recoded[contenido], this.recodedCount[contenido], ', ');
+      parts.push(new SatError(satErrors.textNotUtf8, { params: { contenido, entries } }).messageEs);
+    }
+    const text = parts.filter((part): part is string => !!part).join(PART_SEPARATOR);
+    return text || null;
+  }
+}
+
+/** The problem an unreadable metadata entry (or a package without any) is reported with. */
+function entryProblem(event: MetadataEvent): SatError | undefined {
+  switch (event.kind) {
+    case 'unreadableEntry': {
+      const definition = {
+        withoutHeader: satErrors.metadataWithoutHeader,
+        unknownHeader: satErrors.metadataUnknownHeader,
+        recordTooLong: satErrors.metadataRecordTooLong,
+      }[event.problem];
+      return new SatError(definition, {
+        params: { entry: event.entry, line: event.line, found: event.found },
+      });
+    }
+    case 'noMetadata': {
+      const described = event.entries.map(({ entry, found }) => (found ? `${entry}: "${found}"` : entry));
+      const entries = event.total === 0 ? 'el ZIP no tiene archivos' : listed(described, event.total, '; ');
+      return new SatError(satErrors.metadataMissing, { params: { entries } });
+    }
+    default:
+      return undefined;
   }
 }
 
@@ -36,7 +122,12 @@ class ProblemLog {
  * into cfdi_metadata, the header of every CFDI/Retenciones XML into cfdi_documents (with the entry it
  * lives in). Upserts, so a package indexed twice changes nothing. The package is copied to a temporary
  * file first because ZIP entries are located from the end of the file; memory stays bounded by one
- * entry. Records that cannot be read are counted and described on the package, never dropped silently.
+ * entry. Nothing is dropped silently: records that cannot be read are counted and described on the
+ * package, a metadata file whose header is missing or unknown (or a package that cannot be opened)
+ * gives the package a DM-520x / DM-5006 `codigo` and a `mensaje` naming the file and line, and a file
+ * read as Windows-1252 because it was not UTF-8 is named too (DM-5205). The package still ends
+ * Indexado: its bytes stay stored and downloadable as SAT sent them (SAT would send the same again),
+ * and the solicitud completes, with the problem on the package instead of rows missing in silence.
  */
 export class PackageIndexer {
   private readonly metadata: MetadataLoader;
@@ -58,20 +149,33 @@ export class PackageIndexer {
     const solicitud = await this.dataSource
       .getRepository(Solicitud)
       .findOneByOrFail({ id: paquete.solicitudId });
-    const problems = new ProblemLog();
+    const report = new PackageReport();
     const directory = await mkdtemp(path.join(tmpdir(), 'dm-index-'));
     try {
       const file = path.join(directory, 'paquete.zip');
       await pipeline(await this.store.get(paquete.objectKey), createWriteStream(file));
-      if (solicitud.tipoSolicitud === 'Metadata')
-        await this.indexMetadata(file, solicitud, paquete, problems);
-      else await this.indexDocuments(file, solicitud, paquete, problems);
+      try {
+        if (solicitud.tipoSolicitud === 'Metadata')
+          await this.indexMetadata(file, solicitud, paquete, report);
+        else await this.indexDocuments(file, solicitud, paquete, report);
+      } catch (error) {
+        // The stored bytes were verified, so a ZIP that cannot be opened now never will be (a damaged
+        // package kept on SAT's last download): retrying would loop; it is said on the package instead.
+        if (!(error instanceof SatError) || error.code !== satErrors.packageUnreadable.code) throw error;
+        report.unreadable(error);
+      }
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
-    await this.dataSource
-      .getRepository(Paquete)
-      .update({ id: paquete.id }, { estado: 'Indexado', indexedAt: new Date(), mensaje: problems.summary() });
+    await this.dataSource.getRepository(Paquete).update(
+      { id: paquete.id },
+      {
+        estado: 'Indexado',
+        indexedAt: new Date(),
+        codigo: report.codigo() ?? paquete.codigo,
+        mensaje: report.mensaje(paquete.mensaje),
+      },
+    );
     await recordProgress(this.dataSource, solicitud.id, this.events);
   }
 
@@ -79,13 +183,21 @@ export class PackageIndexer {
     file: string,
     solicitud: Solicitud,
     paquete: Paquete,
-    problems: ProblemLog,
+    report: PackageReport,
   ): Promise<void> {
     async function* records(): AsyncGenerator<MetadataRecord> {
       for await (const event of readMetadataPackage(file, paquete.idPaquete)) {
-        const record = event.kind === 'row' ? metadataRecord(event.row) : { problem: event.reason };
-        if ('problem' in record) problems.add(`${event.entry} línea ${event.line}`, record.problem);
-        else yield record;
+        if (event.kind === 'row') {
+          const record = metadataRecord(event.row);
+          if ('problem' in record) report.records.add(`${event.entry} línea ${event.line}`, record.problem);
+          else yield record;
+        } else if (event.kind === 'problem')
+          report.records.add(`${event.entry} línea ${event.line}`, event.reason);
+        else if (event.kind === 'encoding') report.windows1252('metadata', event.entry, event.fallback);
+        else {
+          const problem = entryProblem(event);
+          if (problem) report.unreadable(problem);
+        }
       }
     }
     await this.metadata.load(records(), {
@@ -100,11 +212,14 @@ export class PackageIndexer {
     file: string,
     solicitud: Solicitud,
     paquete: Paquete,
-    problems: ProblemLog,
+    report: PackageReport,
   ): Promise<void> {
     for await (const event of readCfdiPackage(file, paquete.idPaquete)) {
-      if (event.kind === 'problem') problems.add(event.entry.name, event.reason);
-      else await this.upsertDocument(event.document, event.entry, solicitud, paquete);
+      if (event.kind === 'problem') report.records.add(event.entry.name, event.reason);
+      else {
+        if (event.fallback) report.windows1252('XML', event.entry.name, event.fallback);
+        await this.upsertDocument(event.document, event.entry, solicitud, paquete);
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Paquete, SatRequest, Solicitud, SolicitudEstado, releaseLedgerPeriods } from '../../db';
-import { aggregateEstado } from '../solicitudes/progress';
+import { aggregateEstado, isLivePart } from '../solicitudes/progress';
 import type { AfterCommit, SolicitudEventSink } from '../ports/solicitud-events';
 import { canTransition, isFinal } from '../solicitudes/state-machine';
 
@@ -29,7 +29,7 @@ export async function recordProgress(
       .find({ where: { solicitudId }, order: { parte: 'ASC' } });
     const paquetes = await manager.getRepository(Paquete).findBy({ solicitudId });
     const estado = aggregateEstado(requests, paquetes);
-    const parts = requests.filter((request) => request.estado !== 'Dividida');
+    const parts = requests.filter(isLivePart);
     const last = [...parts].sort((a, b) => (b.updatedAt?.getTime() ?? 0) - (a.updatedAt?.getTime() ?? 0))[0];
     const counted = parts.filter((part) => part.numeroCfdis !== null);
 

@@ -64,6 +64,10 @@ export class SatClientGateway implements SatGateway {
     return client;
   }
 
+  renewToken(credential: SatCredential, tipoDocumento: TipoDocumento): void {
+    this.client(credential, tipoDocumento).forgetToken();
+  }
+
   async query(credential: SatCredential, query: SatQuery): Promise<SatQueryOutcome> {
     const { filtros, periodo } = query;
     return this.client(credential, query.tipoDocumento).query({

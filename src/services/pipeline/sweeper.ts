@@ -19,14 +19,16 @@ export async function findOverdueWork(
   limit = 500,
 ): Promise<SweepSchedule[]> {
   const rows = await dataSource.query<{ name: string; key: string; run_at: Date }[]>(
-    `SELECT CASE estado WHEN 'Pendiente' THEN $1 ELSE $2 END AS name, id::text AS key, next_check_at AS run_at
+    `SELECT CASE WHEN estado IN ('Pendiente', 'Incierta') THEN $1 ELSE $2 END AS name, id::text AS key,
+            next_check_at AS run_at
        FROM sat_requests
-      WHERE estado IN ('Pendiente', 'Solicitada', 'EnProceso')
+      WHERE estado IN ('Pendiente', 'Incierta', 'Solicitada', 'EnProceso')
         AND next_check_at < now() - make_interval(secs => $4)
      UNION ALL
      SELECT $3, id::text, updated_at
        FROM paquetes
-      WHERE estado IN ('Pendiente', 'Descargando') AND updated_at < now() - make_interval(secs => $4)
+      WHERE estado IN ('Pendiente', 'Descargando')
+        AND coalesce(next_attempt_at, updated_at) < now() - make_interval(secs => $4)
      UNION ALL
      SELECT $6, id::text, updated_at
        FROM paquetes

@@ -121,6 +121,18 @@ export async function sizeFromIndex(
 }
 
 /**
+ * The parts of `range` that indexed metadata does not describe yet (metadata still on its way counts
+ * as not describing them): where sizeFromIndex cannot size.
+ */
+export async function unindexedGaps(
+  db: Queryable,
+  scope: SizingScope,
+  range: TimeRange,
+): Promise<TimeRange[]> {
+  return toTimeRanges(await findMetadataGaps(db, coverageScope(scope), range, { open: false }));
+}
+
+/**
  * The parts of `range` that no metadata will describe, counting the metadata requests still on their
  * way: what a sizing request must ask for. Empty: wait for those requests instead.
  */

@@ -27,6 +27,8 @@ export interface SatAnswer {
 
 export interface SatQueryOutcome extends SatAnswer {
   readonly idSolicitud: string | undefined;
+  /** 200, or the other status of an answer that still carried a result (SAT's 404 with an id). */
+  readonly httpStatus?: number;
 }
 
 export interface SatVerifyOutcome extends SatAnswer {
@@ -43,10 +45,13 @@ export interface SatDownloadOutcome extends SatAnswer {
 }
 
 /**
- * SAT as the pipeline needs it (implemented over the SAT client in main.ts). Network failures and
- * SAT's own "try later" answers are thrown as transient SatErrors; every other answer is returned.
+ * SAT as the pipeline needs it (implemented over the SAT client in main.ts). Every answer SAT gives is
+ * returned; a call that got none throws a SatError whose `failure` and `operation` say what happened.
+ * Nothing is decided here: the pipeline's decision table does that.
  */
 export interface SatGateway {
+  /** Forgets the token of this e.firma and flavour: the next call authenticates anew. */
+  renewToken(credential: SatCredential, tipoDocumento: TipoDocumento): void;
   query(credential: SatCredential, query: SatQuery): Promise<SatQueryOutcome>;
   verify(
     credential: SatCredential,

@@ -1,4 +1,4 @@
-import { satCodeInfo } from '../../sat';
+import { SAT_ACCEPTED, isSatTroubleCode, satFaultKind } from '../../sat';
 import type { SatOperation } from './endpoints';
 
 /**
@@ -36,7 +36,7 @@ export function classifyCall(answer: ObservedAnswer): ClassifiedCall {
   if (status === undefined) return { outcome: 'transport', code: 'network' };
   if (answer.faultCode !== undefined) {
     // A refused signature or token is about the e.firma or the clock, and SAT was up to say so.
-    if (/InvalidSecurity|FailedAuthentication/i.test(answer.faultCode))
+    if (satFaultKind(answer.faultCode) === 'security')
       return { outcome: 'answered', code: 'InvalidSecurity' };
     return { outcome: 'failure', code: status === 200 ? 'fault' : `http_${status}` };
   }
@@ -45,9 +45,9 @@ export function classifyCall(answer: ObservedAnswer): ClassifiedCall {
     return answer.token ? { outcome: 'ok', code: 'token' } : { outcome: 'failure', code: 'malformed' };
   const code = answer.codEstatus;
   if (!code) return { outcome: 'failure', code: 'malformed' };
-  if (code === '5000') return { outcome: 'ok', code };
-  // 300 is a refused token (the client renews it); 404 and 5006 are SAT's own "try later".
-  if (code !== '300' && satCodeInfo(code).retry) return { outcome: 'failure', code };
+  if (code === SAT_ACCEPTED) return { outcome: 'ok', code };
+  // A refused token is the pipeline's to renew, not an outage; 404 and 5006 are SAT's "try later".
+  if (isSatTroubleCode(code)) return { outcome: 'failure', code };
   return { outcome: 'answered', code };
 }
 

@@ -21,7 +21,7 @@ export {
   type SolicitudState,
   type SolicitudListCriteria,
 } from './solicitud-query-service';
-export { aggregateEstado } from './progress';
+export { aggregateEstado, isLivePart } from './progress';
 export {
   DownloadLinkService,
   MIN_TTL as MIN_LINK_TTL_SECONDS,

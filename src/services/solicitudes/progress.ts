@@ -6,9 +6,18 @@ export type SatRequestProgress = Pick<SatRequest, 'estado'>;
 
 export type PaqueteProgress = Pick<Paquete, 'estado'>;
 
+/** Parents whose children stand for them: split in parts, or asked again as a new request. */
+const REPLACED = new Set<SatRequestProgress['estado']>(['Dividida', 'Reemitida']);
+
+/** Whether a SAT request still counts for the solicitud, or was replaced by its children. */
+export function isLivePart(request: SatRequestProgress): boolean {
+  return !REPLACED.has(request.estado);
+}
+
 const SAT_FINAL = new Set<SatRequestProgress['estado']>([
   'Terminada',
   'Dividida',
+  'Reemitida',
   'SinDatos',
   'Rechazada',
   'Error',
@@ -20,13 +29,13 @@ const SAT_FINAL = new Set<SatRequestProgress['estado']>([
  * EnProceso (Registrada before any was sent); once all are settled it is Descargando until every
  * package is stored and indexed. A failed part fails the whole (the first failure's kind wins, as the
  * client cannot use a partial period without knowing it is partial); parts split in two count through
- * their children ("Dividida" rows are ignored).
+ * their children ("Dividida" and "Reemitida" rows are ignored).
  */
 export function aggregateEstado(
   requests: readonly SatRequestProgress[],
   paquetes: readonly PaqueteProgress[],
 ): EstadoSolicitud {
-  const parts = requests.filter((request) => request.estado !== 'Dividida');
+  const parts = requests.filter(isLivePart);
   if (parts.length === 0) return 'Registrada';
   for (const failure of ['Rechazada', 'Error', 'Vencida'] as const) {
     if (parts.some((part) => part.estado === failure)) return failure;

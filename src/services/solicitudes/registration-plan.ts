@@ -139,8 +139,9 @@ export function criteriaOf(
 }
 
 /**
- * DM-9030 when SAT already took one of these requests twice (XML): asking again would earn 5002 for
- * good. Periods still to be sized are checked when they are sent, once their parts are known.
+ * DM-9030 when SAT already took one of these requests twice and it cannot be asked in another way: a
+ * request by Uuid has no period to widen. A spent period is registered: the quota guard asks for it
+ * one second wider when it is sent (another request for SAT, holding every document of the first).
  */
 export async function exhaustedCriteria(
   manager: EntityManager,
@@ -149,11 +150,11 @@ export async function exhaustedCriteria(
   requests: readonly PlannedRequest[],
 ): Promise<AppError | undefined> {
   if (!isLifetimeLimited(scope.tipoSolicitud)) return undefined;
-  const known = requests
-    .filter((request) => request.dimensionada)
+  const fixed = requests
+    .filter((request) => request.dimensionada && request.periodo === undefined)
     .map((request) => criteriaOf(scope, filtrosKey, request.periodo));
-  const uses = await findCriteriaUses(manager, known.map(criteriaKey));
-  const spent = known.find((criteria) => (uses.get(criteriaKey(criteria)) ?? 0) >= LIFETIME_LIMIT);
+  const uses = await findCriteriaUses(manager, fixed.map(criteriaKey));
+  const spent = fixed.find((criteria) => (uses.get(criteriaKey(criteria)) ?? 0) >= LIFETIME_LIMIT);
   return spent ? criteriaExhausted(spent) : undefined;
 }
 

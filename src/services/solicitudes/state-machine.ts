@@ -2,7 +2,9 @@ import { ESTADOS_FINALES, type EstadoSolicitud } from './domain';
 
 const NEXT: Readonly<Record<EstadoSolicitud, readonly EstadoSolicitud[]>> = {
   Registrada: ['EnProceso', 'Rechazada', 'Error', 'SinDatos'],
-  EnProceso: ['EnProceso', 'Descargando', 'SinDatos', 'Rechazada', 'Error', 'Vencida'],
+  // Straight to Completada when the last part SAT settles had nothing to download and every package
+  // of the other parts was already indexed meanwhile (a period split by day, say).
+  EnProceso: ['EnProceso', 'Descargando', 'Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida'],
   Descargando: ['Descargando', 'Completada', 'Error', 'Vencida'],
   Completada: [],
   SinDatos: [],

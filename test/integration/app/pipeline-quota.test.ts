@@ -14,7 +14,7 @@ import { Browser } from '../../helpers/web-browser';
  * The quota-aware planner against the simulator, with SAT's caps scaled down (200 XML / 2,000
  * metadata rows per request, in the simulator and in our configuration alike): a 458-document period
  * is sized by one metadata request and planned into parts that each fit, so SAT never answers 5003;
- * the third identical XML request is refused by us, so SAT never answers 5002 (nor 5005); a dry run
+ * the third identical XML request is asked one second wider by us, so SAT never answers 5002 (nor 5005); a dry run
  * answers the plan and the simulator sees no call at all.
  */
 
@@ -187,47 +187,41 @@ describe('the quota-aware planner against the simulator', () => {
 
   const small = { FechaInicial: '2026-06-01T00:00:00', FechaFinal: '2026-06-03T23:59:59' };
 
-  it('refuses the third identical XML request itself (DM-9030): SAT sees only two', async () => {
+  it('asks a third identical XML request one second wider itself: SAT never answers 5002', async () => {
     const [first] = await register(small);
     expect(await finalState(first?.IdSolicitud as string)).toEqual({ estado: 'Completada', codigo: null });
     // The same period again twice, at once: one is SAT's second identical request, the other would be
-    // the third. Whichever way they interleave, the guard lets exactly one through.
+    // the third. Whichever way they interleave, the guard lets exactly one through as it is.
     const [[second], [third]] = await Promise.all([
       register({ ...small, Forzar: true }),
       register({ ...small, Forzar: true }),
     ]);
-    const outcomes = await Promise.all(
-      [second, third].map(async (result) =>
-        result?.IdSolicitud
-          ? finalState(result.IdSolicitud)
-          : { estado: result?.Estado ?? 'missing', codigo: result?.Codigo ?? null },
-      ),
-    );
-    expect(outcomes.map((outcome) => `${outcome.estado} ${outcome.codigo}`).sort()).toEqual([
-      'Completada null',
-      'Rechazada DM-9030',
-    ]);
-    // Registered now, it is refused at once, before anything is written or sent.
-    const before = simulatorCalls();
-    const [fourth] = await register({ ...small, Forzar: true });
-    expect(fourth).toMatchObject({ Estado: 'Rechazada', Codigo: 'DM-9030' });
-    expect(fourth?.Mensaje).toContain('5002');
-    expect(simulatorCalls()).toBe(before);
-
-    const start = fromMexicoTime(small.FechaInicial)?.getTime();
-    const identical = simulator.state.registry
+    for (const result of [second, third]) {
+      expect(await finalState(result?.IdSolicitud as string)).toEqual({ estado: 'Completada', codigo: null });
+    }
+    const start = fromMexicoTime(small.FechaInicial)?.getTime() as number;
+    const asked = simulator.state.registry
       .all()
       .filter(
-        (request) => request.criteria.tipoSolicitud === 'CFDI' && request.criteria.start?.getTime() === start,
-      );
-    expect(identical).toHaveLength(2);
+        (request) =>
+          request.criteria.tipoSolicitud === 'CFDI' &&
+          request.criteria.start !== undefined &&
+          start - request.criteria.start.getTime() <= 1000 &&
+          start - request.criteria.start.getTime() >= 0,
+      )
+      .map((request) => request.criteria.start?.getTime())
+      .sort();
+    expect(asked).toEqual([start - 1000, start, start]);
     everySolicitaAccepted();
-    const { rows: usage } = await pg.query<{ veces: number }>(
-      `SELECT veces FROM sat_criteria_usage WHERE criterios->>'tipoSolicitud' = 'CFDI'
-          AND criterios->>'inicio' = $1`,
-      [new Date(start as number).toISOString()],
+    const { rows: usage } = await pg.query<{ inicio: string; veces: number }>(
+      `SELECT criterios->>'inicio' AS inicio, veces FROM sat_criteria_usage
+        WHERE criterios->>'tipoSolicitud' = 'CFDI' AND criterios->>'fin' = $1 ORDER BY 1`,
+      [new Date((fromMexicoTime(small.FechaFinal) as Date).getTime() + 1000).toISOString()],
     );
-    expect(usage).toEqual([{ veces: 2 }]);
+    expect(usage).toEqual([
+      { inicio: new Date(start - 1000).toISOString(), veces: 1 },
+      { inicio: new Date(start).toISOString(), veces: 2 },
+    ]);
   });
 
   it('dry run (SOAP Simular, web form) answers the plan and sends nothing to SAT', async () => {
@@ -257,9 +251,9 @@ describe('the quota-aware planner against the simulator', () => {
     expect(([] as unknown[]).concat(indexed?.PeriodosSolicitados?.Periodo ?? [])).toHaveLength(
       planned[0]?.count as number,
     );
-    // A period SAT already gave twice: the dry run says it would be refused.
+    // A period SAT already gave twice: the dry run plans it (it will be asked one second wider).
     const [spent] = await register({ ...small, Forzar: true, Simular: true });
-    expect(spent).toMatchObject({ Estado: 'Rechazada', Codigo: 'DM-9030' });
+    expect(spent).toMatchObject({ Estado: 'Simulada', SolicitudesSat: 1 });
     // A period nobody sized: the dry run does not ask SAT, it says a metadata request must size it.
     const [unknown] = await register({
       FechaInicial: '2026-08-01T00:00:00',

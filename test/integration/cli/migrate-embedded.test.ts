@@ -27,9 +27,20 @@ const SETTINGS = `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET Interval
   SET extra_float_digits = 3; SET bytea_output = 'hex'`;
 const TABLES_SQL = `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'typeorm_migrations' ORDER BY 1`;
+/**
+ * The digest reads the columns the source has, in its order: migrations of later releases add columns
+ * on the target (empty or defaulted), which are not part of what was copied.
+ */
+const COLUMNS_SQL = `SELECT column_name AS name FROM information_schema.columns
+  WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`;
 const DIGEST_SQL = `SELECT count(*)::int AS rows,
-  md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS digest FROM public."{table}" t`;
-const digestSql = (table: string): string => DIGEST_SQL.replace('{table}', table);
+  md5(coalesce(string_agg(ROW({columns})::text, E'\\n' ORDER BY ROW({columns})::text), '')) AS digest
+  FROM public."{table}" t`;
+const digestSql = (table: string, columns: readonly string[]): string =>
+  DIGEST_SQL.replace('{table}', table).replaceAll(
+    '{columns}',
+    columns.map((column) => `t."${column}"`).join(', '),
+  );
 
 /**
  * Node code run from source in a child process that prints one JSON value. PGlite's loader uses
@@ -48,6 +59,8 @@ function inChild<T>(script: string, env: NodeJS.ProcessEnv = {}): T {
 
 interface PgliteView {
   contents: Contents;
+  /** Each table's columns, in order. */
+  columns: Record<string, string[]>;
   demoUserId: string;
   solicitud: { estado: string; paquetes: number; documents: number; metadata: number };
   sequences: Record<string, string>;
@@ -65,10 +78,13 @@ async function readPglite(pgdata: string, scratch: string): Promise<PgliteView> 
       (async () => {
         const db = await PGlite.create({ dataDir: process.env.PGLITE_DIR, extensions: { btree_gist } });
         await db.exec(${JSON.stringify(SETTINGS)});
-        const digestSql = (table) => ${JSON.stringify(DIGEST_SQL)}.replace('{table}', table);
+        const digestSql = (table, names) => ${JSON.stringify(DIGEST_SQL)}.replace('{table}', table)
+          .replaceAll('{columns}', names.map((column) => 't."' + column + '"').join(', '));
         const contents = {};
+        const columns = {};
         for (const { name } of (await db.query(${JSON.stringify(TABLES_SQL)})).rows) {
-          contents[name] = (await db.query(digestSql(name))).rows[0];
+          columns[name] = (await db.query(${JSON.stringify(COLUMNS_SQL)}, [name])).rows.map((row) => row.name);
+          contents[name] = (await db.query(digestSql(name, columns[name]))).rows[0];
         }
         const one = async (sql) => (await db.query(sql, [${JSON.stringify(SOLICITUD)}])).rows[0].n;
         const solicitud = {
@@ -83,7 +99,7 @@ async function readPglite(pgdata: string, scratch: string): Promise<PgliteView> 
           sequences[name] = (await db.query('SELECT last_value::text || is_called::text AS v FROM public."' + name + '"')).rows[0].v;
         }
         await db.close();
-        console.log(JSON.stringify({ contents, demoUserId, solicitud, sequences }));
+        console.log(JSON.stringify({ contents, columns, demoUserId, solicitud, sequences }));
       })().catch((error) => { console.error(error); process.exit(1); });
       `,
       { PGLITE_DIR: scratch },
@@ -93,14 +109,21 @@ async function readPglite(pgdata: string, scratch: string): Promise<PgliteView> 
   }
 }
 
-async function readTarget(url: string): Promise<Omit<PgliteView, 'demoUserId'> & { demoUserIds: string[] }> {
+async function readTarget(
+  url: string,
+  sourceColumns: Record<string, string[]> = {},
+): Promise<Omit<PgliteView, 'demoUserId' | 'columns'> & { demoUserIds: string[] }> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(SETTINGS);
     const contents: Contents = {};
     for (const { name } of (await client.query<{ name: string }>(TABLES_SQL)).rows) {
-      contents[name] = (await client.query<{ rows: number; digest: string }>(digestSql(name))).rows[0] as {
+      const columns =
+        sourceColumns[name] ??
+        (await client.query<{ name: string }>(COLUMNS_SQL, [name])).rows.map((row) => row.name);
+      contents[name] = (await client.query<{ rows: number; digest: string }>(digestSql(name, columns)))
+        .rows[0] as {
         rows: number;
         digest: string;
       };
@@ -255,7 +278,7 @@ describe('descarga-masiva migrate-embedded (PGlite of release 0.1 into the embed
 
       const database = await openDatabase({ dataDir, poolSize: 1, migrate: false });
       try {
-        const target = await readTarget(database.url);
+        const target = await readTarget(database.url, pglite.columns);
         expect(target.contents).toEqual(pglite.contents);
         expect(target.solicitud).toEqual(pglite.solicitud);
         expect(target.solicitud.estado).toBe('Completada');
@@ -413,7 +436,7 @@ describe('descarga-masiva migrate-embedded (PGlite of release 0.1 into the embed
       expect(Object.fromEntries(summary.tables.map(({ table, rows }) => [table, rows]))).toEqual(
         Object.fromEntries(Object.entries(pglite.contents).map(([table, { rows }]) => [table, rows])),
       );
-      expect((await readTarget(target.url)).contents).toEqual(pglite.contents);
+      expect((await readTarget(target.url, pglite.columns)).contents).toEqual(pglite.contents);
       // audit_log spans several pages: the one-page chunks really crossed page boundaries.
       expect(pglite.contents.audit_log?.rows).toBeGreaterThan(100);
     } finally {

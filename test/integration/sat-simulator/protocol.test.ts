@@ -355,11 +355,14 @@ describe('faults', () => {
     expect(error.transient).toBe(true);
   });
 
-  it('expires a token early; the client renews it once and the call succeeds', async () => {
+  it('expires a token early: the call answers 300 Usuario No Válido, and a fresh token works', async () => {
     const client = clientFor(simulator);
     await client.authenticate();
     const before = simulator.state.calls.autenticacion;
     await fail('expiredToken', 'verificacion');
+    // Whether to authenticate again is the caller's decision, not the client's.
+    expect((await client.verify('00000000-0000-4000-8000-000000000000')).codEstatus).toBe('300');
+    client.forgetToken();
     expect((await client.verify('00000000-0000-4000-8000-000000000000')).codEstatus).toBe('5004');
     expect(simulator.state.calls.autenticacion - before).toBe(1);
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { SatError } from '../../../src/errors';
@@ -94,6 +94,52 @@ describe('NodeSatTransport and SatClient against misbehaving servers', () => {
     const error = await failure(post());
     expect(error).toMatchObject({ code: 'DM-5001', transient: true });
     expect(error.messageEn).toMatch(/idle|no answer/);
+    // The request went out on a live connection: SAT may have it.
+    expect(error.failure).toEqual({ kind: 'transport', delivered: 'unknown' });
+  });
+
+  it('reports a server that accepts and never answers as delivered unknown, on a fresh connection', async () => {
+    handler = () => undefined; // reads the request, says nothing
+    const fresh = new NodeSatTransport({ connectTimeoutMs: 1000, idleTimeoutMs: 300, totalTimeoutMs: 1500 });
+    try {
+      const error = await failure(
+        fresh.post({ url: `${baseUrl}/VerificaSolicitudDescargaService.svc`, soapAction: 'x', body: '<x/>' }),
+      );
+      expect(error).toMatchObject({ code: 'DM-5001', transient: true });
+      expect(error.messageEn).toMatch(/idle for 300 ms/);
+      expect(error.failure).toEqual({ kind: 'transport', delivered: 'unknown' });
+    } finally {
+      fresh.close();
+    }
+  });
+
+  it('reports a reset right after the request was read as delivered unknown, fresh or reused socket', async () => {
+    const fresh = new NodeSatTransport({ connectTimeoutMs: 1000, idleTimeoutMs: 1000, totalTimeoutMs: 2000 });
+    const call = () =>
+      fresh.post({ url: `${baseUrl}/VerificaSolicitudDescargaService.svc`, soapAction: 'x', body: '<x/>' });
+    try {
+      handler = (request) => request.socket.resetAndDestroy();
+      const first = await failure(call());
+      expect(first).toMatchObject({ code: 'DM-5001', transient: true });
+      expect(first.failure).toEqual({ kind: 'transport', delivered: 'unknown' });
+
+      // A keep-alive socket that served one answer, then breaks on the next request it carries.
+      const sockets: Socket[] = [];
+      handler = (request, response) => {
+        sockets.push(request.socket);
+        response.end('<ok/>');
+      };
+      await readSmallBody((await call()).body);
+      handler = (request) => {
+        sockets.push(request.socket);
+        request.socket.destroy();
+      };
+      const reused = await failure(call());
+      expect(sockets[1]).toBe(sockets[0]);
+      expect(reused.failure).toEqual({ kind: 'transport', delivered: 'unknown' });
+    } finally {
+      fresh.close();
+    }
   });
 
   it('bounds the whole call even when bytes keep trickling in', async () => {
@@ -106,10 +152,11 @@ describe('NodeSatTransport and SatClient against misbehaving servers', () => {
     const answer = await post();
     const error = await failure(readSmallBody(answer.body));
     expect(error).toMatchObject({ code: 'DM-5001', transient: true });
+    expect(error.failure).toEqual({ kind: 'transport', delivered: 'unknown' });
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  it('reports a refused connection as transient', async () => {
+  it('reports a refused connection as transient and never delivered', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
@@ -118,6 +165,33 @@ describe('NodeSatTransport and SatClient against misbehaving servers', () => {
       transport.post({ url: `http://127.0.0.1:${port}/x`, soapAction: 'x', body: '<x/>' }),
     );
     expect(error).toMatchObject({ code: 'DM-5001', transient: true });
+    expect(error.messageEn).toMatch(/ECONNREFUSED/);
+    expect(error.failure).toEqual({ kind: 'transport', delivered: 'no' });
+  });
+
+  it('reports a host that does not resolve as never delivered', async () => {
+    const error = await failure(
+      transport.post({ url: 'http://sat-host.invalid/x', soapAction: 'x', body: '<x/>' }),
+    );
+    expect(error).toMatchObject({ code: 'DM-5001', transient: true });
+    expect(error.failure).toEqual({ kind: 'transport', delivered: 'no' });
+  });
+
+  it('a refused Autentica, made for a signed call, is reported as autenticacion', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const sat = new SatClient({
+      fiel,
+      endpoints: endpointsAt(`http://127.0.0.1:${port}`, 'cfdi'),
+      transport,
+    });
+    const error = await failure(sat.verify('x'));
+    expect(error).toMatchObject({
+      operation: 'autenticacion',
+      failure: { kind: 'transport', delivered: 'no' },
+    });
   });
 
   it('reports a connection reset in the middle of a package as transient, on the package stream', async () => {
@@ -136,6 +210,10 @@ describe('NodeSatTransport and SatClient against misbehaving servers', () => {
       })(),
     );
     expect(error.transient).toBe(true);
+    expect(error).toMatchObject({
+      failure: { kind: 'transport', delivered: 'unknown' },
+      operation: 'descarga',
+    });
   });
 
   it('reports a reset in the middle of a small answer as transient', async () => {
@@ -145,7 +223,12 @@ describe('NodeSatTransport and SatClient against misbehaving servers', () => {
       setTimeout(() => response.socket?.destroy(), 50);
     });
     const error = await failure(client().verify('x'));
-    expect(error).toMatchObject({ code: 'DM-5001', transient: true });
+    expect(error).toMatchObject({
+      code: 'DM-5001',
+      transient: true,
+      failure: { kind: 'transport', delivered: 'unknown' },
+      operation: 'verificacion',
+    });
   });
 
   it('reads gzip-compressed answers, as SAT may send them', async () => {
@@ -157,38 +240,108 @@ describe('NodeSatTransport and SatClient against misbehaving servers', () => {
     expect(answer).toMatchObject({ estadoSolicitud: 3, numeroCfdis: 12345 });
   });
 
-  it('renews a token SAT refuses and repeats the call, once', async () => {
-    let refusals = 0;
-    handler = withToken((_request, response) => {
-      refusals += 1;
-      const code = refusals === 1 ? '300' : '5000';
-      response.end(
-        fixture('phpcfdi/verify/response-2-packages.xml').replace(
-          'CodEstatus="5000"',
-          `CodEstatus="${code}"`,
-        ),
-      );
-    });
-    const answer = await client().verify('x');
-    expect(answer.codEstatus).toBe('5000');
-    expect(seen.map((call) => call.url)).toEqual([
-      '/Autenticacion/Autenticacion.svc',
-      '/VerificaSolicitudDescargaService.svc',
-      '/Autenticacion/Autenticacion.svc',
-      '/VerificaSolicitudDescargaService.svc',
-    ]);
-    expect(seen[1]?.authorization).toMatch(/^WRAP access_token="eyJ/);
-  });
-
-  it('gives up after one renewal when SAT keeps refusing the token', async () => {
+  it('returns a refused token (CodEstatus 300) as it is, without renewing it or calling again', async () => {
     handler = withToken((_request, response) => {
       response.end(
         fixture('phpcfdi/verify/response-2-packages.xml').replace('CodEstatus="5000"', 'CodEstatus="300"'),
       );
     });
-    const answer = await client().verify('x');
-    expect(answer.codEstatus).toBe('300');
-    expect(seen.filter((call) => call.url.startsWith('/Autenticacion'))).toHaveLength(2);
+    const answers: string[] = [];
+    const sat = new SatClient({
+      fiel,
+      endpoints: endpointsAt(baseUrl, 'cfdi'),
+      transport,
+      onAnswer: (operation, code) => answers.push(`${operation}:${code}`),
+    });
+    const answer = await sat.verify('x');
+    expect(answer).toMatchObject({ codEstatus: '300', httpStatus: 200 });
+    expect(seen.map((call) => call.url)).toEqual([
+      '/Autenticacion/Autenticacion.svc',
+      '/VerificaSolicitudDescargaService.svc',
+    ]);
+    expect(seen[1]?.authorization).toMatch(/^WRAP access_token="eyJ/);
+    expect(answers).toEqual(['verificacion:300']);
+
+    // Still the cached token on the next call; a new one only once the caller forgets it.
+    await sat.verify('x');
+    sat.forgetToken();
+    await sat.verify('x');
+    expect(seen.map((call) => call.url.startsWith('/Autenticacion'))).toEqual([
+      true,
+      false,
+      false,
+      true,
+      false,
+    ]);
+  });
+
+  it('throws an InvalidSecurity Fault on a signed call as a security fault, without calling again', async () => {
+    handler = withToken((_request, response) => {
+      response.writeHead(500, { 'Content-Type': 'text/xml' });
+      response.end(fixture('phpcfdi/authenticate/response-with-error.xml'));
+    });
+    const error = await failure(client().download('X_01'));
+    expect(error).toMatchObject({
+      code: 'DM-5003',
+      operation: 'descarga',
+      failure: { kind: 'fault', fault: 'security', status: 500 },
+    });
+    expect(seen.map((call) => call.url)).toEqual([
+      '/Autenticacion/Autenticacion.svc',
+      '/DescargaMasivaService.svc',
+    ]);
+  });
+
+  it('names Autentica as the failed operation when the e.firma is refused for a signed call', async () => {
+    handler = (_request, response) => {
+      response.writeHead(500, { 'Content-Type': 'text/xml' });
+      response.end(fixture('phpcfdi/authenticate/response-with-error.xml'));
+    };
+    const error = await failure(client().verify('x'));
+    expect(error).toMatchObject({
+      code: 'DM-5003',
+      operation: 'autenticacion',
+      failure: { kind: 'fault', fault: 'security', status: 500 },
+    });
+    expect(seen).toHaveLength(1);
+  });
+
+  it.each([401, 403])('reports an HTTP %i to a signed call as such, once', async (status) => {
+    handler = withToken((_request, response) => {
+      response.writeHead(status);
+      response.end();
+    });
+    const error = await failure(client().verify('x'));
+    expect(error).toMatchObject({
+      code: 'DM-5004',
+      operation: 'verificacion',
+      failure: { kind: 'http', status },
+    });
+    expect(seen.filter((call) => call.url.startsWith('/Verifica'))).toHaveLength(1);
+  });
+
+  it('returns the IdSolicitud of a SolicitaDescarga answered with HTTP 404', async () => {
+    handler = withToken((_request, response) => {
+      response.writeHead(404, { 'Content-Type': 'text/xml' });
+      response.end(
+        fixture('phpcfdi/query/response-issued.xml')
+          .replace('CodEstatus="5000"', 'CodEstatus="404"')
+          .replace('Solicitud Aceptada', 'Error no Controlado'),
+      );
+    });
+    const answer = await client().query({
+      contexto: 'Emitidos',
+      tipoSolicitud: 'Metadata',
+      fechaInicial: '2026-01-01T00:00:00',
+      fechaFinal: '2026-01-02T00:00:00',
+      rfcContrapartes: [],
+    });
+    expect(answer).toEqual({
+      codEstatus: '404',
+      mensaje: 'Error no Controlado',
+      idSolicitud: 'd49af78d-1c80-4221-a48d-345ace91626b',
+      httpStatus: 404,
+    });
   });
 
   it('sends a query that breaks SAT rules nowhere', async () => {

@@ -152,7 +152,7 @@ describe('the quota-aware planner on the database', () => {
     expect(queue.enqueued).toHaveLength(3);
   });
 
-  it('refuses (DM-9030) a third identical XML request before registering it, dry run included', async () => {
+  it('registers a period SAT already took twice (it will be asked one second wider), dry run included', async () => {
     // SAT already took the first part twice.
     const firstPart = criteriaKey({
       rfc: RFC,
@@ -166,15 +166,42 @@ describe('the quota-aware planner on the database', () => {
       `INSERT INTO sat_criteria_usage (criteria_key, rfc, veces) VALUES ($1, $2, 2)`,
       [firstPart, RFC],
     );
+    const [simulated] = await service.register(caller, { ...xml, forzar: true, simular: true });
+    expect(simulated).toMatchObject({ estado: 'Simulada', solicitudesSat: 3 });
+    const [registered] = await service.register(caller, { ...xml, forzar: true });
+    expect(registered).toMatchObject({ estado: 'Registrada', solicitudesSat: 3 });
+    expect(registered?.idSolicitud).toEqual(expect.any(String));
+  });
+
+  it('refuses (DM-9030) a third request by Uuid, which has no period to widen, dry run included', async () => {
+    const uuid = '8A5C2E3D-1F4B-4C6D-9E8F-0A1B2C3D4E5F';
     const before = await counts();
+    const folio = { ...xml, fechaInicial: undefined, fechaFinal: undefined, uuid };
+    const [first] = await service.register(caller, folio);
+    expect(first).toMatchObject({ estado: 'Registrada' });
+    const [part] = await database.dataSource
+      .getRepository(SatRequest)
+      .findBy({ solicitudId: first?.idSolicitud ?? '' });
+    const key = criteriaKey({
+      rfc: RFC,
+      tipoDocumento: 'CFDI',
+      contexto: 'Emitidos',
+      tipoSolicitud: 'CFDI',
+      periodo: undefined,
+      filtrosKey: (
+        await database.dataSource.getRepository(Solicitud).findOneByOrFail({ id: first?.idSolicitud ?? '' })
+      ).filtrosKey,
+    });
+    expect(part?.periodoInicio).toBeNull();
+    await database.dataSource.query(
+      `INSERT INTO sat_criteria_usage (criteria_key, rfc, veces) VALUES ($1, $2, 2)`,
+      [key, RFC],
+    );
     for (const simular of [true, false]) {
-      const [answer] = await service.register(caller, { ...xml, forzar: true, simular });
+      const [answer] = await service.register(caller, { ...folio, forzar: true, simular });
       expect(answer).toMatchObject({ estado: 'Rechazada', codigo: 'DM-9030', idSolicitud: null });
-      expect(answer?.mensaje).toContain('2025-06-01T00:00:00 – 2025-06-13T23:59:59');
     }
-    // The refused registration is recorded (registro) but nothing else is.
-    expect(await counts()).toEqual({ ...before, registros: before.registros + 1 });
-    expect(queue.enqueued).toEqual([]);
+    expect((await counts()).registros).toBe(before.registros + 2);
   });
 
   it('leaves a period the index does not describe to be sized by one metadata request first', async () => {
@@ -222,6 +249,21 @@ describe('the quota-aware planner on the database', () => {
       });
     }
 
+    async function otherSolicitud(changes: Partial<Solicitud>): Promise<Solicitud> {
+      return database.dataSource.getRepository(Solicitud).save({
+        tenantId: solicitud.tenantId,
+        contribuyenteId: solicitud.contribuyenteId,
+        rfc: RFC,
+        contexto: 'Emitidos',
+        tipoSolicitud: 'CFDI',
+        tipoDocumento: 'CFDI',
+        filtros: {},
+        filtrosKey: NO_FILTERS,
+        estado: 'EnProceso',
+        ...changes,
+      });
+    }
+
     async function reload(row: SatRequest): Promise<SatRequest> {
       return database.dataSource.getRepository(SatRequest).findOneByOrFail({ id: row.id });
     }
@@ -241,12 +283,12 @@ describe('the quota-aware planner on the database', () => {
       });
     });
 
-    it('waits while an identical request is open, and refuses the third one SAT accepted', async () => {
+    it('waits while an identical request is open, and asks the third one SAT would refuse one second wider', async () => {
       const first = await request(1);
       const taken = await guard.reserve(first, solicitud);
-      expect(taken).toMatchObject({ kind: 'send', fresh: true });
+      expect(taken).toMatchObject({ kind: 'send', widenedSeconds: 0 });
       // Sent and accepted: SAT is working on it, so an identical one waits instead of earning 5005.
-      await guard.settle(first, taken, '5000');
+      await guard.settle(first, taken, true);
       const second = await request(1);
       expect(await guard.reserve(second, solicitud)).toEqual({
         kind: 'wait',
@@ -254,14 +296,74 @@ describe('the quota-aware planner on the database', () => {
       });
       await database.dataSource.getRepository(SatRequest).update({ id: first.id }, { finishedAt: now });
       const again = await guard.reserve(await reload(second), solicitud);
-      expect(again).toMatchObject({ kind: 'send', fresh: true });
-      await guard.settle(second, again, '5000');
+      expect(again).toMatchObject({ kind: 'send', widenedSeconds: 0 });
+      await guard.settle(second, again, true);
       await database.dataSource.getRepository(SatRequest).update({ id: second.id }, { finishedAt: now });
-      const third = await guard.reserve(await request(1), solicitud);
-      expect(third).toMatchObject({ kind: 'refused', codigo: 'DM-9030' });
+      // SAT took these exact criteria twice: the third goes out as another request, one second wider.
+      const third = await request(1);
+      const wider = await guard.reserve(third, solicitud);
+      const start = new Date(Date.UTC(2025, 7, 1, 6));
+      expect(wider).toMatchObject({ kind: 'send', widenedSeconds: 1 });
+      expect(wider.kind === 'send' && wider.periodo?.start).toEqual(new Date(start.getTime() - 1000));
+      // The part records what was really asked, and so does the ledger.
+      const stored = await reload(third);
+      expect(stored.periodoInicio).toEqual(new Date(start.getTime() - 1000));
+      expect(stored.mensaje).toContain('ampliado 1 s');
+      const ledger = await database.dataSource.query<{ inicio: string; veces: number }[]>(
+        `SELECT criterios->>'inicio' AS inicio, veces FROM sat_criteria_usage
+          WHERE criterios->>'fin' = $1 ORDER BY 1`,
+        [new Date(Date.UTC(2025, 7, 2, 6)).toISOString()],
+      );
+      expect(ledger).toEqual([
+        { inicio: new Date(start.getTime() - 1000).toISOString(), veces: 1 },
+        { inicio: start.toISOString(), veces: 2 },
+      ]);
     });
 
-    it('gives the count back when SAT refused outright, keeps it when no answer came', async () => {
+    it('widens metadata criteria only once SAT itself declared them spent', async () => {
+      const metadata = await otherSolicitud({ tipoSolicitud: 'Metadata' });
+      const part = async (): Promise<SatRequest> =>
+        database.dataSource.getRepository(SatRequest).save({
+          solicitudId: metadata.id,
+          periodoInicio: new Date(Date.UTC(2025, 7, 10, 6)),
+          periodoFin: new Date(Date.UTC(2025, 7, 11, 6)),
+          estado: 'Pendiente',
+          finishedAt: now,
+        });
+      // Three identical metadata sends: SAT's documents say they are not limited, so we do not refuse.
+      let last;
+      for (let send = 0; send < 3; send += 1) {
+        const row = await part();
+        last = await guard.reserve(row, metadata);
+        expect(last).toMatchObject({ kind: 'send', widenedSeconds: 0 });
+        await guard.settle(row, last, true);
+        await database.dataSource.getRepository(SatRequest).update({ id: row.id }, { finishedAt: now });
+      }
+      // Until SAT answers 5002 to them: from then on they go one second wider.
+      if (last?.kind === 'send') await guard.markSpent(last.key);
+      expect(await guard.reserve(await part(), metadata)).toMatchObject({ kind: 'send', widenedSeconds: 1 });
+    });
+
+    it('refuses with DM-9030 only where the criteria can move neither way (a Uuid)', async () => {
+      const folio = await otherSolicitud({ filtrosKey: 'f'.repeat(64) });
+      const send = async (): Promise<Awaited<ReturnType<QuotaGuard['reserve']>>> => {
+        const row = await database.dataSource.getRepository(SatRequest).save({
+          solicitudId: folio.id,
+          periodoInicio: null,
+          periodoFin: null,
+          estado: 'Pendiente',
+        });
+        const reservation = await guard.reserve(row, folio);
+        if (reservation.kind === 'send') await guard.settle(row, reservation, true);
+        await database.dataSource.getRepository(SatRequest).update({ id: row.id }, { finishedAt: now });
+        return reservation;
+      };
+      expect(await send()).toMatchObject({ kind: 'send' });
+      expect(await send()).toMatchObject({ kind: 'send' });
+      expect(await send()).toMatchObject({ kind: 'refused', codigo: 'DM-9030' });
+    });
+
+    it('gives the count back when SAT did not count a send, and sends a part whose answer was lost one second wider', async () => {
       const uses = async (row: SatRequest) => {
         const [usage] = await database.dataSource.query<{ veces: number }[]>(
           `SELECT veces FROM sat_criteria_usage WHERE criteria_key = (SELECT criteria_key FROM sat_requests WHERE id = $1)`,
@@ -272,16 +374,22 @@ describe('the quota-aware planner on the database', () => {
       const refusedBySat = await request(2);
       const taken = await guard.reserve(refusedBySat, solicitud);
       expect(await uses(refusedBySat)).toBe(1);
-      await guard.settle(refusedBySat, taken, '301');
+      await guard.settle(refusedBySat, taken, false);
       expect((await reload(refusedBySat)).criteriaKey).toBeNull();
 
-      // A timeout: SAT may have accepted it, so the count stays, and the retry does not count again.
+      // A lost answer: SAT may have accepted, so the count stays, and the part is never sent as it was
+      // again (that could spend SAT's second request blindly): the resend goes one second wider.
       const unanswered = await request(3);
       const firstTry = await guard.reserve(unanswered, solicitud);
-      expect(firstTry).toMatchObject({ kind: 'send', fresh: true });
-      const retry = await guard.reserve(await reload(unanswered), solicitud);
-      expect(retry).toMatchObject({ kind: 'send', fresh: false });
-      await guard.settle(unanswered, retry, '5005');
+      await guard.settle(unanswered, firstTry, true);
+      expect(await uses(unanswered)).toBe(1);
+      const resend = await guard.reserve(await reload(unanswered), solicitud);
+      expect(resend).toMatchObject({ kind: 'send', widenedSeconds: 1 });
+      const [usage] = await database.dataSource.query<{ veces: number }[]>(
+        `SELECT veces FROM sat_criteria_usage WHERE criteria_key = $1`,
+        [firstTry.kind === 'send' ? firstTry.key : ''],
+      );
+      expect(usage?.veces).toBe(1);
       expect(await uses(unanswered)).toBe(1);
     });
   });

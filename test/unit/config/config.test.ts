@@ -38,6 +38,37 @@ describe('loadConfig', () => {
     expect((thrown as ConfigError).message).toContain(variable);
   });
 
+  it('reads SIZING_MAX_WAIT as seconds or with a unit, three hours when unset', () => {
+    expect(loadConfig({}).workers.sizingMaxWaitSeconds).toBe(3 * 3600);
+    expect(loadConfig({ SIZING_MAX_WAIT: '' }).workers.sizingMaxWaitSeconds).toBe(3 * 3600);
+    const cases: [string, number][] = [
+      ['45', 45],
+      ['30s', 30],
+      ['90m', 5400],
+      ['3h', 10_800],
+      ['2d', 172_800],
+      [' 5s ', 5],
+      ['30d', 2_592_000],
+    ];
+    for (const [value, seconds] of cases)
+      expect(loadConfig({ SIZING_MAX_WAIT: value }).workers.sizingMaxWaitSeconds).toBe(seconds);
+  });
+
+  it.each(['0', '0h', '-5', '1.5h', '3 h', '3H', '1h30m', '3hours', 'h', '31d', '99999999999999999999'])(
+    'rejects SIZING_MAX_WAIT=%s naming it and saying what it takes',
+    (value) => {
+      let thrown: unknown;
+      try {
+        loadConfig({ SIZING_MAX_WAIT: value });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as ConfigError).params.variable).toBe('SIZING_MAX_WAIT');
+      expect((thrown as ConfigError).message).toMatch(/SIZING_MAX_WAIT.*duration.*90m/);
+    },
+  );
+
   it('selects S3 storage when the three S3 variables are set', () => {
     const config = loadConfig({ S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b' });
     expect(config.storage).toMatchObject({ kind: 's3', bucket: 'descarga-masiva' });

@@ -13,9 +13,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-async function zipOf(name: string, entries: Record<string, string>): Promise<string> {
+async function zipOf(name: string, entries: Record<string, string | Buffer>): Promise<string> {
   const zip = new yazl.ZipFile();
-  for (const [entry, content] of Object.entries(entries)) zip.addBuffer(Buffer.from(content, 'utf8'), entry);
+  for (const [entry, content] of Object.entries(entries))
+    zip.addBuffer(typeof content === 'string' ? Buffer.from(content, 'utf8') : content, entry);
   zip.end();
   const file = path.join(directory, name);
   await pipeline(zip.outputStream, createWriteStream(file));
@@ -154,6 +155,172 @@ describe('readMetadataPackage', () => {
   });
 });
 
+/** Windows-1252 bytes of a text: Latin-1, but for the few characters 0x80–0x9F hold. */
+const C1: Readonly<Record<string, number>> = { '€': 0x80, '“': 0x93, '”': 0x94, '—': 0x97 };
+const windows1252 = (text: string): Buffer =>
+  Buffer.from([...text].map((character) => C1[character] ?? character.charCodeAt(0)));
+
+const rowsOf = (events: MetadataEvent[]): Extract<MetadataEvent, { kind: 'row' }>[] =>
+  events.filter((event): event is Extract<MetadataEvent, { kind: 'row' }> => event.kind === 'row');
+const notRows = (events: MetadataEvent[]): MetadataEvent[] => events.filter((event) => event.kind !== 'row');
+
+describe('readMetadataPackage: files it cannot read as they are', () => {
+  it('reports a file without header by name and line, and still reads the other files', async () => {
+    const file = await zipOf('without-header.zip', {
+      'ABC-0001.txt': `${HEADER}\r\n${row(uuid(1), 'Uno')}\r\n`,
+      'ABC-0002.txt': `${row(uuid(2), 'Dos')}\r\n${row(uuid(3), 'Tres')}\r\n`,
+    });
+    const events = await all(readMetadataPackage(file));
+    expect(rowsOf(events).map((event) => event.row.nombreEmisor)).toEqual(['Uno']);
+    expect(notRows(events)).toEqual([
+      {
+        kind: 'unreadableEntry',
+        entry: 'ABC-0002.txt',
+        line: 1,
+        problem: 'withoutHeader',
+        found: `${row(uuid(2), 'Dos').slice(0, 80)}…`,
+      },
+    ]);
+  });
+
+  it('counts the line of a header-less file past its blank lines', async () => {
+    const file = await zipOf('without-header-blank.zip', {
+      'ABC-0001.txt': `\r\n\r\n${row(uuid(2), 'Dos')}\r\n`,
+    });
+    expect(await all(readMetadataPackage(file))).toEqual([
+      expect.objectContaining({
+        kind: 'unreadableEntry',
+        entry: 'ABC-0001.txt',
+        line: 3,
+        problem: 'withoutHeader',
+      }),
+    ]);
+  });
+
+  it.each([
+    ['another separator', 'UUID|RfcEmisor|NombreEmisor\r\n', 'UUID|RfcEmisor|NombreEmisor'],
+    ['other columns', 'Folio~Emisor~Receptor\r\nA~B~C\r\n', 'Folio~Emisor~Receptor'],
+    ['control characters', 'Id\u0001~Rfc\r\n', 'Id\\x01~Rfc'],
+  ])('reports a header it does not know (%s) with what it found', async (_case, content, found) => {
+    const file = await zipOf(`unknown-${_case.length}.zip`, { 'ABC-0001.txt': content });
+    expect(await all(readMetadataPackage(file))).toEqual([
+      { kind: 'unreadableEntry', entry: 'ABC-0001.txt', line: 1, problem: 'unknownHeader', found },
+    ]);
+  });
+
+  it('reads a header that comes after blank lines', async () => {
+    const file = await zipOf('blank-first.zip', {
+      'ABC-0001.txt': `\r\n  \r\n${HEADER}\r\n${row(uuid(1), 'Uno')}\r\n${row(uuid(2), 'Dos')}\r\n`,
+    });
+    const events = await all(readMetadataPackage(file));
+    expect(notRows(events)).toEqual([]);
+    expect(rowsOf(events).map((event) => [event.line, event.row.nombreEmisor])).toEqual([
+      [4, 'Uno'],
+      [5, 'Dos'],
+    ]);
+  });
+
+  it('says a package with no metadata file at all, listing what it holds', async () => {
+    const file = await zipOf('no-metadata.zip', {
+      'leeme.txt': 'Este paquete no trae metadata\r\n',
+      'vacio.txt': '',
+      'datos.csv': 'a,b,c',
+    });
+    expect(await all(readMetadataPackage(file))).toEqual([
+      {
+        kind: 'noMetadata',
+        entries: [
+          { entry: 'leeme.txt', found: 'Este paquete no trae metadata' },
+          { entry: 'vacio.txt', found: '' },
+          { entry: 'datos.csv', found: '' },
+        ],
+        total: 3,
+      },
+    ]);
+  });
+
+  it('reports a record past 1 MB with its line and reads nothing after it in that file', async () => {
+    const file = await zipOf('too-long.zip', {
+      'ABC-0001.txt': `${HEADER}\r\n${row(uuid(1), 'Uno')}\r\n${row(uuid(2), 'x'.repeat(1_100_000))}\r\n${row(uuid(3), 'Tres')}\r\n`,
+    });
+    const events = await all(readMetadataPackage(file));
+    expect(rowsOf(events).map((event) => event.row.nombreEmisor)).toEqual(['Uno']);
+    expect(notRows(events)).toEqual([
+      expect.objectContaining({
+        kind: 'unreadableEntry',
+        entry: 'ABC-0001.txt',
+        line: 3,
+        problem: 'recordTooLong',
+      }),
+    ]);
+  });
+
+  it('reads a Windows-1252 file right and says so', async () => {
+    const file = await zipOf('windows-1252.zip', {
+      'ABC-0001.txt': windows1252(
+        `${HEADER}\r\n${row(uuid(1), 'PEÑA Y ASOCIADOS')}\r\n${row(uuid(2), 'Compañía “Ágil” — €')}\r\n`,
+      ),
+      'ABC_tercero.txt': windows1252(
+        `Uuid~RfcACuentaTerceros~NombreACuentaTerceros\r\n${uuid(2)}~DDD010101DDD~Tercería\r\n`,
+      ),
+    });
+    const events = await all(readMetadataPackage(file));
+    expect(rowsOf(events).map((event) => [event.row.nombreEmisor, event.row.nombreACuentaTerceros])).toEqual([
+      ['PEÑA Y ASOCIADOS', ''],
+      ['Compañía “Ágil” — €', 'Tercería'],
+    ]);
+    // In ZIP order, the third-party file (read first, for the join) included.
+    expect(events.filter((event) => event.kind === 'encoding')).toEqual(
+      ['ABC-0001.txt', 'ABC_tercero.txt'].map((entry) => ({
+        kind: 'encoding',
+        entry,
+        encoding: 'windows-1252',
+        fallback: expect.objectContaining({ line: 2, utf8Before: false }),
+      })),
+    );
+  });
+
+  it('reads UTF-8 with a BOM and says nothing about encoding', async () => {
+    const file = await zipOf('bom.zip', {
+      'ABC-0001.txt': Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from(`${HEADER}\r\n${row(uuid(1), 'PEÑA Y ASOCIADOS')}\r\n`, 'utf8'),
+      ]),
+    });
+    const events = await all(readMetadataPackage(file));
+    expect(notRows(events)).toEqual([]);
+    expect(rowsOf(events).map((event) => event.row.nombreEmisor)).toEqual(['PEÑA Y ASOCIADOS']);
+  });
+
+  it('reads a large file that turns out Windows-1252 past its first chunk, every row right', async () => {
+    const names = Array.from({ length: 30_000 }, (_, index) =>
+      index === 25_000
+        ? 'MUÑOZ CAÑAS'
+        : index > 25_000 && index % 1000 === 0
+          ? `Ángel ${index}`
+          : `NOMBRE ${index}`,
+    );
+    const uuidOf = (index: number): string => `${String(index).padStart(8, '0')}-AAAA-4BBB-8CCC-000000000000`;
+    const text = [HEADER, ...names.map((name, index) => row(uuidOf(index), name)), ''].join('\r\n');
+    const bytes = windows1252(text);
+    // The first byte that is not UTF-8 lies megabytes in, far past the first inflated chunk.
+    expect(bytes.indexOf(0xd1)).toBeGreaterThan(2_000_000);
+    const file = await zipOf('large-1252.zip', { 'ABC-0001.txt': bytes });
+    const events = await all(readMetadataPackage(file));
+    const rows = rowsOf(events);
+    expect(rows.map((event) => event.row.nombreEmisor)).toEqual(names);
+    expect(rows.map((event) => event.line)).toEqual(names.map((_, index) => index + 2));
+    expect(notRows(events)).toEqual([
+      {
+        kind: 'encoding',
+        entry: 'ABC-0001.txt',
+        encoding: 'windows-1252',
+        fallback: { byte: bytes.indexOf(0xd1), line: 25_002, utf8Before: false },
+      },
+    ]);
+  });
+});
+
 const cfdi40 = (uuidValue: string, related = ''): string => `<?xml version="1.0" encoding="UTF-8"?>
 <cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" Version="4.0" Serie="A" Folio="17" Fecha="2024-05-02T11:12:13" TipoDeComprobante="P" Total="0" Moneda="XXX">
   ${related}
@@ -201,6 +368,33 @@ describe('readCfdiPackage', () => {
     });
     expect(events.filter((event) => event.kind === 'problem').map((event) => event.entry.name)).toEqual([
       '00000000-0000-0000-0000-000000000000.xml',
+    ]);
+  });
+
+  it('reads an XML as its prolog declares, and one that is not UTF-8 as Windows-1252, saying so', async () => {
+    const named = (xml: string): string =>
+      xml.replace('Nombre="Emisora &amp; Asociados"', 'Nombre="PEÑA Compañía"');
+    const undeclared = named(cfdi40('33333333-3333-4333-8333-333333333333')).replace(
+      '<?xml version="1.0" encoding="UTF-8"?>\n',
+      '',
+    );
+    const latin1 = named(cfdi40('44444444-4444-4444-8444-444444444444')).replace('UTF-8', 'ISO-8859-1');
+    const file = await zipOf('encodings.zip', {
+      'a.xml': windows1252(undeclared),
+      'b.xml': windows1252(latin1),
+      'c.xml': named(cfdi40('55555555-5555-4555-8555-555555555555')),
+    });
+    const events = await all(readCfdiPackage(file));
+    expect(
+      events.map((event) =>
+        event.kind === 'document'
+          ? [event.entry.name, event.document.nombreEmisor, event.fallback?.utf8Before ?? 'utf-8']
+          : event.reason,
+      ),
+    ).toEqual([
+      ['a.xml', 'PEÑA Compañía', false],
+      ['b.xml', 'PEÑA Compañía', 'utf-8'],
+      ['c.xml', 'PEÑA Compañía', 'utf-8'],
     ]);
   });
 

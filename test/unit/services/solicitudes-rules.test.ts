@@ -61,4 +61,8 @@ describe('solicitud states', () => {
     expect(canTransition('Descargando', 'Completada')).toBe(true);
     expect(canTransition('Registrada', 'Completada')).toBe(false);
   });
+
+  it('completes from EnProceso when the last part to settle had nothing and every package was already indexed', () => {
+    expect(canTransition('EnProceso', 'Completada')).toBe(true);
+  });
 });
