@@ -31,6 +31,12 @@ export class DescargarStep {
 
   async run(paqueteId: string): Promise<Date | void> {
     const paquete = await this.kit.dataSource.getRepository(Paquete).findOneBy({ id: paqueteId });
+    // Stored and acknowledged by a run that died before it asked for the indexing: ask now, rather
+    // than leave it to the sweeper a minute or two later (indexing the same package twice is harmless).
+    if (paquete?.estado === 'Almacenado') {
+      await this.kit.deps.jobs.enqueue(INDEXAR_JOB, paquete.id);
+      return;
+    }
     if (!paquete || (paquete.estado !== 'Pendiente' && paquete.estado !== 'Descargando')) return;
     // Waiting for SAT's next day: a job woken early (the sweeper, a restart) goes back to sleep.
     if (paquete.nextAttemptAt && paquete.nextAttemptAt.getTime() > this.kit.now().getTime())
