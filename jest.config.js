@@ -12,4 +12,5 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   setupFiles: ['reflect-metadata'],
   testTimeout: 60000,
+  testSequencer: '<rootDir>/test/floods-first-sequencer.js',
 };
