@@ -128,8 +128,8 @@ export const solicitudesErrors = defineErrors({
   criteriaExhausted: {
     code: 'DM-9030',
     kind: 'conflict',
-    es: 'El SAT ya recibió dos veces la misma solicitud ({criterio}) y rechazaría de por vida una tercera (código 5002); no se envió. Pida un periodo distinto (basta con mover una fecha un segundo) o use lo ya descargado.',
-    en: 'SAT already received the identical request twice ({criterio}) and would refuse a third for life (code 5002); it was not sent. Ask for a different period (moving a date by one second is enough) or use what was already downloaded.',
+    es: 'El SAT ya recibió dos veces la misma solicitud ({criterio}) y rechazaría de por vida una tercera (código 5002), y no se puede pedir de otro modo (una solicitud por Uuid no tiene periodo que ampliar, o el periodo ya va del límite de seis años del SAT hasta hoy); no se envió. Use lo ya descargado.',
+    en: 'SAT already received the identical request twice ({criterio}) and would refuse a third for life (code 5002), and it cannot be asked another way (a request by Uuid has no period to widen, or the period already runs from SAT’s six-year limit to today); it was not sent. Use what was already downloaded.',
   },
   periodTooDense: {
     code: 'DM-9031',
