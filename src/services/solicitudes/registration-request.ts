@@ -2,9 +2,9 @@ import { ValidationError, generalErrors, solicitudesErrors, type ErrorDefinition
 import { fromMexicoWallClock, toMexicoWallClock } from '../periods/mexico-time';
 import { decidePeriodEnd } from '../periods/period-end';
 import { timeRange, type TimeRange } from '../periods/time-range';
+import { satHistoryFloor } from '../planning/period-widening';
 import {
   COMPLEMENTOS,
-  HISTORY_YEARS,
   MAX_EMISORES_RECIBIDOS,
   MAX_RECEPTORES_EMITIDOS,
   RFC_PATTERN,
@@ -101,12 +101,6 @@ function parseDate(field: string, value: string): Date {
   }
 }
 
-function historyLimit(now: Date): Date {
-  const today = toMexicoWallClock(now).slice(0, 10);
-  const year = Number(today.slice(0, 4)) - HISTORY_YEARS;
-  return fromMexicoWallClock(`${year}${today.slice(4)}T00:00:00`);
-}
-
 function parsePeriod(input: RegistrationInput, now: Date): { periodo: TimeRange; pedido?: TimeRange } {
   const inicialText = required('FechaInicial', input.fechaInicial);
   const finalText = required('FechaFinal', input.fechaFinal);
@@ -115,7 +109,7 @@ function parsePeriod(input: RegistrationInput, now: Date): { periodo: TimeRange;
   if (final.getTime() <= inicial.getTime()) {
     throw invalid(solicitudesErrors.periodInverted, { fechaInicial: inicialText, fechaFinal: finalText });
   }
-  const limit = historyLimit(now);
+  const limit = satHistoryFloor(now);
   if (inicial.getTime() < limit.getTime()) {
     throw invalid(solicitudesErrors.periodTooOld, {
       limite: toMexicoWallClock(limit),
