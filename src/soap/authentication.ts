@@ -125,6 +125,39 @@ export class CredentialReader {
   }
 }
 
+/** Sent with every 401: the one scheme the service takes over HTTP, in the realm the docs name. */
+export const BASIC_CHALLENGE = 'Basic realm="descarga-masiva", charset="UTF-8"';
+
+/** How a request whose authentication failed is answered, beyond the DM-3001 Fault itself. */
+export interface AuthenticationRefusal {
+  /** HTTP 401 with this WWW-Authenticate value; absent: the Fault's usual status (500 / 400). */
+  readonly challenge?: string;
+  /** Whether the failure counts against the address and username in the AuthThrottle. */
+  readonly countsAsFailure: boolean;
+}
+
+export interface OfferedCredentials {
+  /** The binding checks callers itself (WS-Security or Basic), rather than in-band like MYSuite. */
+  readonly checksCallers: boolean;
+  readonly authorization: string | undefined;
+  /** Whether the envelope had a Security header; undefined when the envelope was never read. */
+  readonly securityHeader: boolean | undefined;
+}
+
+/**
+ * A request that offered nothing at all is how ASMX (`NetworkCredential`) and WCF (`BasicHttpBinding`)
+ * proxies start every call: they send credentials only once a 401 asks for them. So it gets the 401
+ * challenge, and it is no guess at anyone's secret, so the throttle does not count it (a busy ERP would
+ * lock itself out). Anything offered, however garbled, is an attempt: the usual Fault, counted.
+ */
+export function refusalOf(offered: OfferedCredentials): AuthenticationRefusal {
+  const nothingOffered =
+    offered.checksCallers &&
+    (offered.authorization === undefined || offered.authorization.trim() === '') &&
+    offered.securityHeader === false;
+  return nothingOffered ? { challenge: BASIC_CHALLENGE, countsAsFailure: false } : { countsAsFailure: true };
+}
+
 /** The username of an HTTP Basic header, if it carries one (read before the body, for throttling). */
 export function basicUsername(authorization: string | undefined): string | undefined {
   if (authorization === undefined || !/^basic\s+/i.test(authorization)) return undefined;

@@ -52,9 +52,14 @@ export function faultVersionOf(request: Request, response: Response): SoapVersio
 }
 
 export function guardedEnvelopeOf(response: Response): GuardedEnvelope {
-  const guarded = response.locals[GUARDED] as GuardedEnvelope | undefined;
+  const guarded = guardedEnvelopeIfAny(response);
   if (guarded === undefined) throw new Error('envelope guard did not run');
   return guarded;
+}
+
+/** The guarded envelope, when the request got that far (a Fault may be answered before it did). */
+export function guardedEnvelopeIfAny(response: Response): GuardedEnvelope | undefined {
+  return response.locals[GUARDED] as GuardedEnvelope | undefined;
 }
 
 function unquote(value: string): string {

@@ -23,6 +23,8 @@ export interface EnvelopeSummary {
   readonly version: SoapVersion;
   readonly bodyElement?: QualifiedName;
   readonly usernameToken?: UsernameTokenFields;
+  /** Whether the SOAP header holds a (WS-)Security element, with a UsernameToken or not. */
+  readonly securityHeader: boolean;
 }
 
 // Deep enough for any real request of our contracts; deeper nesting only serves to exhaust a parser.
@@ -57,6 +59,7 @@ export function inspectEnvelope(xml: string): EnvelopeSummary {
   let version: SoapVersion | undefined;
   let bodyElement: QualifiedName | undefined;
   let token: UsernameTokenFields | undefined;
+  let securityHeader = false;
   let tokenField: keyof UsernameTokenFields | undefined;
 
   parser.on('error', (error) => {
@@ -81,6 +84,7 @@ export function inspectEnvelope(xml: string): EnvelopeSummary {
     if (depth === 2 && parent.local === 'Body' && bodyElement === undefined) {
       bodyElement = { namespace: tag.uri, localName: tag.local };
     }
+    if (depth === 2 && tag.local === 'Security' && inHeader(stack)) securityHeader = true;
     if (depth === 3 && tag.local === 'UsernameToken' && parent.local === 'Security' && inHeader(stack)) {
       token = {};
     }
@@ -99,7 +103,7 @@ export function inspectEnvelope(xml: string): EnvelopeSummary {
   });
   parser.write(xml).close();
   if (version === undefined) throw malformed();
-  return { version, bodyElement, usernameToken: token };
+  return { version, bodyElement, usernameToken: token, securityHeader };
 }
 
 function inHeader(stack: readonly SaxesTagNS[]): boolean {

@@ -4,6 +4,9 @@ import { soapErrors } from './soap-errors';
 import type { SoapOperation } from './wsdl-loader';
 import type { SoapVersion } from './soap-version';
 
+/** What WCF sends when its contract names no action (svcutil without wsaw:Action): no operation at all. */
+const ANY_ACTION = '*';
+
 function key(name: QualifiedName): string {
   return `{${name.namespace}}${name.localName}`;
 }
@@ -23,15 +26,18 @@ export class OperationResolver {
     }
   }
 
-  /** SOAP 1.1 requires the action; SOAP 1.2 makes it optional, and when sent it must agree. */
+  /**
+   * SOAP 1.1 requires the action; SOAP 1.2 makes it optional, and when sent it must agree. `*` names
+   * no operation, in either version: the body element does.
+   */
   resolve(
     version: SoapVersion,
     action: string | undefined,
     bodyElement: QualifiedName | undefined,
   ): SoapOperation {
     const byElement = bodyElement === undefined ? undefined : this.byElement.get(key(bodyElement));
-    if (action === undefined || action === '') {
-      if (version === '1.1') throw unknownAction('');
+    if (action === undefined || action === '' || action === ANY_ACTION) {
+      if (version === '1.1' && action !== ANY_ACTION) throw unknownAction('');
       if (byElement === undefined) throw unknownElement(bodyElement);
       return byElement;
     }

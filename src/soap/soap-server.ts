@@ -5,11 +5,13 @@ import type { AuthThrottle } from '../services/auth-limits';
 import {
   type ApiUserAuthenticator,
   type AuthenticatedApiUser,
+  type AuthenticationRefusal,
   CredentialReader,
   basicUsername,
+  refusalOf,
 } from './authentication';
 import { type BodyGate, applyBodyGate } from './body-reader';
-import { envelopeGuard, faultVersionOf, guardedEnvelopeOf } from './envelope-guard';
+import { envelopeGuard, faultVersionOf, guardedEnvelopeIfAny, guardedEnvelopeOf } from './envelope-guard';
 import { type FaultDetailElement, toSoapFault } from './fault-mapper';
 import { InMemoryNonceCache, type NonceCache } from './nonce-cache';
 import { OperationResolver } from './operation-resolver';
@@ -32,7 +34,8 @@ export interface SoapBindingOptions {
   readonly rateLimiter?: RateLimiter;
   /**
    * Failed authentications per client address and per username, checked before any secret is (the
-   * address, mostly, before the body is read); every AuthenticationError this router answers counts.
+   * address, mostly, before the body is read); every AuthenticationError this router answers counts,
+   * except a request that offered no credential at all (answered 401, see `refusalOf`).
    */
   readonly authThrottle?: AuthThrottle;
   /** Reads the body before the envelope guard, for contracts whose credential is inside it (MYSuite). */
@@ -168,15 +171,28 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
 
   const fault: ErrorRequestHandler = (error: unknown, request, response, _next) => {
     const requestId = String(response.locals.requestId ?? newRequestId());
+    let refusal: AuthenticationRefusal | undefined;
     if (error instanceof AuthenticationError) {
+      refusal = refusalOf({
+        checksCallers: options.authenticator !== undefined,
+        authorization: request.get('authorization'),
+        securityHeader: guardedEnvelopeIfAny(response)?.summary.securityHeader,
+      });
       const username = response.locals.attemptedUsername as string | undefined;
-      options.authThrottle?.failed({ address: request.ip, username });
+      if (refusal.countsAsFailure) options.authThrottle?.failed({ address: request.ip, username });
     }
-    const answer = toSoapFault(error, {
+    const soapFault = toSoapFault(error, {
       version: faultVersionOf(request, response),
       requestId,
       detail: options.faultDetail,
     });
+    const answer = refusal?.challenge
+      ? {
+          ...soapFault,
+          status: 401,
+          headers: { ...soapFault.headers, 'WWW-Authenticate': refusal.challenge },
+        }
+      : soapFault;
     withLogContext({ requestId }, () => {
       const level = answer.status >= 500 && answer.error.kind !== 'validation' ? 'error' : 'warn';
       logger.log(level, 'soap fault', {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Request, RequestHandler } from 'express';
+import { inlineLocalSchemas } from './schema-inliner';
 
 const SCHEMA_LOCATION = /(\b(?:schemaLocation|location)=")([^"]+)(")/g;
 const ADDRESS = /(<(?:[\w-]+:)?address\b[^>]*?\blocation=")[^"]*(")/g;
@@ -32,12 +33,15 @@ function endpointOf(request: Request, publicUrl: string | undefined): string {
 }
 
 /**
- * Serves `?wsdl` (any case) and `?xsd=<file>` with the service address and the import locations
- * pointing at this endpoint, so generated clients resolve everything over HTTP.
+ * Serves `?wsdl` (any case), with the schemas it imports from beside it inlined, and `?xsd=<file>`, with
+ * the service address and any remaining import locations pointing at this endpoint, so generated clients
+ * resolve everything over HTTP.
  */
 export async function createWsdlPublisher(wsdlPath: string, publicUrl?: string): Promise<RequestHandler> {
   const documents = await readDocuments(wsdlPath);
   const wsdlName = basename(wsdlPath);
+  const served = new Map(documents);
+  served.set(wsdlName, inlineLocalSchemas(documents.get(wsdlName) as string, documents, wsdlPath));
   const rewrite = (text: string, endpoint: string): string =>
     text
       .replace(ADDRESS, (_whole, start: string, end: string) => `${start}${endpoint}${end}`)
@@ -54,7 +58,7 @@ export async function createWsdlPublisher(wsdlPath: string, publicUrl?: string):
     if (xsd !== null) name = xsd;
     else if (keys.includes('wsdl')) name = wsdlName;
     if (name === undefined) return next();
-    const text = documents.get(name);
+    const text = served.get(name);
     if (text === undefined) {
       response.status(404).type('text/plain').send('Not found');
       return;

@@ -99,6 +99,22 @@ describe('routing to an operation', () => {
     }
   });
 
+  it('routes SOAPAction "*" (WCF without an action) by the body element, in SOAP 1.1 and 1.2', async () => {
+    for (const version of ['1.1', '1.2'] as const) {
+      const answer = await post(service.url, envelope(version, sumar('40')), { version, action: '*' });
+      expect([version, answer.status, textOf(answer.document, TNS, 'Resultado')]).toEqual([
+        version,
+        200,
+        '42',
+      ]);
+      const unknown = await post(service.url, envelope(version, `<t:Restar xmlns:t="${TNS}"/>`), {
+        version,
+        action: '*',
+      });
+      expect([version, faultCodeOf(unknown)]).toEqual([version, 'DM-2104']);
+    }
+  });
+
   it('refuses a SOAPAction that disagrees with the body element', async () => {
     const answer = await post(service.url, envelope('1.1', sumar('1')), { action: `${TNS}/Eco` });
     expect(faultCodeOf(answer)).toBe('DM-2103');
@@ -141,14 +157,39 @@ describe('handler errors', () => {
 
 describe('authentication', () => {
   it.each([
-    ['no credentials', ''],
     ['a wrong password', passwordTextHeader('demo', 'nope')],
     ['an unknown user', passwordTextHeader('otro', 's3cr3t-demo')],
-  ])('refuses %s with DM-3001', async (_name, header) => {
+  ])('refuses %s with DM-3001 and no challenge', async (_name, header) => {
     const answer = await post(service.url, envelope('1.1', sumar('1'), header));
+    expect(answer.status).toBe(500);
+    expect(answer.headers.get('www-authenticate')).toBeNull();
     expect(faultCodeOf(answer)).toBe('DM-3001');
     expect(textOf(answer.document, null, 'faultcode')).toBe('soap:Client');
   });
+
+  it.each([
+    ['1.1', S11, 'faultcode'],
+    ['1.2', S12, 'Value'],
+  ] as const)(
+    'challenges a SOAP %s request with no credentials: 401, WWW-Authenticate and DM-3001',
+    async (version, ns, code) => {
+      const answer = await post(service.url, envelope(version, sumar('1'), ''), { version });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('www-authenticate')).toBe('Basic realm="descarga-masiva", charset="UTF-8"');
+      expect(answer.document.documentElement?.namespaceURI).toBe(ns);
+      expect(faultCodeOf(answer)).toBe('DM-3001');
+      const faultCode =
+        version === '1.1' ? textOf(answer.document, null, code) : textOf(answer.document, S12, code);
+      expect(faultCode).toBe(version === '1.1' ? 'soap:Client' : 'soap:Sender');
+      expect(
+        service.outcomes.find((outcome) => outcome.requestId === answer.headers.get('x-request-id')),
+      ).toMatchObject({
+        result: 'fault',
+        code: 'DM-3001',
+        httpStatus: 401,
+      });
+    },
+  );
 
   it('accepts HTTP Basic', async () => {
     const basic = `Basic ${Buffer.from('demo:s3cr3t-demo').toString('base64')}`;

@@ -394,7 +394,9 @@ describe('the SoapUI project of docs/examples/soapui', () => {
       expect(tokenOnly.body.localName).toBe('RecuperarListaSolicitudesResponse');
       const basicOnly = await send(request, { envelopeText: withoutToken });
       expect(basicOnly.body.localName).toBe('RecuperarListaSolicitudesResponse');
+      // Neither: the 401 challenge that SoapUI (and ASMX/WCF proxies) answer with Basic credentials.
       const neither = await send(request, { envelopeText: withoutToken, basic: false });
+      expect(neither.status).toBe(401);
       expect(faultCode(neither.body)).toBe('DM-3001');
     });
   });

@@ -4,6 +4,7 @@ import {
   CredentialReader,
   basicUsername,
   computePasswordDigest,
+  refusalOf,
   verifyPasswordDigest,
 } from '../../../src/soap/authentication';
 import { InMemoryNonceCache } from '../../../src/soap/nonce-cache';
@@ -154,5 +155,40 @@ describe('PasswordText and HTTP Basic', () => {
     expect(basicUsername(`Basic ${Buffer.from(':x').toString('base64')}`)).toBeUndefined();
     expect(basicUsername('Bearer abc')).toBeUndefined();
     expect(basicUsername(undefined)).toBeUndefined();
+  });
+});
+
+describe('refusalOf: how a failed authentication is answered', () => {
+  const challenged = { challenge: 'Basic realm="descarga-masiva", charset="UTF-8"', countsAsFailure: false };
+  const counted = { countsAsFailure: true };
+  const basic = `Basic ${Buffer.from('demo:mala').toString('base64')}`;
+
+  it('challenges, without counting it, a request that offered no credential at all', () => {
+    expect(refusalOf({ checksCallers: true, authorization: undefined, securityHeader: false })).toEqual(
+      challenged,
+    );
+    expect(refusalOf({ checksCallers: true, authorization: '  ', securityHeader: false })).toEqual(
+      challenged,
+    );
+  });
+
+  it('counts, without a challenge, anything offered, however garbled', () => {
+    for (const authorization of [basic, 'Basic ???', 'Bearer abc', 'Negotiate x']) {
+      expect(refusalOf({ checksCallers: true, authorization, securityHeader: false })).toEqual(counted);
+    }
+    // A Security header (with or without a usable UsernameToken) is an attempt too.
+    expect(refusalOf({ checksCallers: true, authorization: undefined, securityHeader: true })).toEqual(
+      counted,
+    );
+    expect(refusalOf({ checksCallers: true, authorization: basic, securityHeader: true })).toEqual(counted);
+  });
+
+  it('never challenges where the envelope was not read or the binding authenticates in-band', () => {
+    expect(refusalOf({ checksCallers: true, authorization: undefined, securityHeader: undefined })).toEqual(
+      counted,
+    );
+    expect(refusalOf({ checksCallers: false, authorization: undefined, securityHeader: false })).toEqual(
+      counted,
+    );
   });
 });

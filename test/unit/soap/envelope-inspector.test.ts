@@ -26,6 +26,7 @@ describe('inspectEnvelope', () => {
         `</o:UsernameToken></o:Security></s:Header><s:Body><Eco xmlns="urn:x"><Texto>a</Texto></Eco></s:Body></s:Envelope>`,
     );
     expect(summary.version).toBe('1.1');
+    expect(summary.securityHeader).toBe(true);
     expect(summary.bodyElement).toEqual({ namespace: 'urn:x', localName: 'Eco' });
     expect(summary.usernameToken).toEqual({
       username: 'demo',
@@ -41,7 +42,19 @@ describe('inspectEnvelope', () => {
     const summary = inspectEnvelope(
       `<e:Envelope xmlns:e="${S12}"><e:Body><x:Sumar xmlns:x="urn:y"/></e:Body></e:Envelope>`,
     );
-    expect(summary).toEqual({ version: '1.2', bodyElement: { namespace: 'urn:y', localName: 'Sumar' } });
+    expect(summary).toEqual({
+      version: '1.2',
+      bodyElement: { namespace: 'urn:y', localName: 'Sumar' },
+      securityHeader: false,
+    });
+  });
+
+  it('notices a Security header that holds no UsernameToken', () => {
+    const summary = inspectEnvelope(
+      `<s:Envelope xmlns:s="${S11}"><s:Header><o:Security xmlns:o="${WSSE}"><o:Timestamp/></o:Security></s:Header>` +
+        '<s:Body><Eco xmlns="urn:x"/></s:Body></s:Envelope>',
+    );
+    expect(summary).toMatchObject({ securityHeader: true, usernameToken: undefined });
   });
 
   it('ignores a UsernameToken outside the header', () => {
@@ -49,6 +62,7 @@ describe('inspectEnvelope', () => {
       `<s:Envelope xmlns:s="${S11}"><s:Body><Security><UsernameToken><Username>x</Username></UsernameToken></Security></s:Body></s:Envelope>`,
     );
     expect(summary.usernameToken).toBeUndefined();
+    expect(summary.securityHeader).toBe(false);
   });
 
   it.each([

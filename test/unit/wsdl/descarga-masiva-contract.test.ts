@@ -72,6 +72,25 @@ describe('wsdl/DescargaMasiva.wsdl', () => {
     }
   });
 
+  it('carries what generated clients need without changing the wire (docs/contract-notes.md, "Generated clients")', () => {
+    const definitions = wsdl.documentElement as Element;
+    const first = Array.from(definitions.childNodes).find((node) => node.nodeType === 1) as Element;
+    expect([first.namespaceURI, first.localName]).toEqual(['http://java.sun.com/xml/ns/jaxws', 'bindings']);
+    expect(first.textContent?.trim()).toBe('false');
+    const messages = children(wsdl, WSDL_NS, 'message').map((message) => message.getAttribute('name'));
+    expect(messages).toContain('FallaException');
+    expect(messages).not.toContain('Falla');
+    const faults = children(wsdl, WSDL_NS, 'fault');
+    expect(faults.every((fault) => fault.getAttribute('name') === 'Falla')).toBe(true);
+    const [soap11, soap12] = children(wsdl, WSDL_NS, 'binding');
+    expect(children(soap11 as Element, WSDL_NS, 'fault')).toHaveLength(OPERATIONS.length);
+    expect(children(soap12 as Element, WSDL_NS, 'fault')).toHaveLength(0);
+    const inputs = children(children(wsdl, WSDL_NS, 'portType')[0] as Element, WSDL_NS, 'input');
+    expect(inputs.map((input) => input.getAttributeNS('http://www.w3.org/2006/05/addressing/wsdl', 'Action'))).toEqual(
+      OPERATIONS.map((operation) => `urn:descarga-masiva:v1/${operation}`),
+    );
+  });
+
   it('declares in the XSD every element a message part references', () => {
     const xsd = readFileSync(xsdPath, 'utf8');
     const parts = children(wsdl, WSDL_NS, 'part').map((part) => part.getAttribute('element')?.replace('tns:', ''));

@@ -145,7 +145,7 @@ describe('contract files against the WSDL 1.1 and XML Schema schemas (xmllint)',
     const factWsFront = readContract('FactWSFront.wsdl');
 
     it('a portType operation moved out of its portType', () => {
-      const operation = /\s*<wsdl:operation name="RecuperarSolicitud">\s*<wsdl:input message="tns:RecuperarSolicitudRequest"\/>[\s\S]*?<\/wsdl:operation>/;
+      const operation = /\s*<wsdl:operation name="RecuperarSolicitud">\s*<wsdl:input [^>]*message="tns:RecuperarSolicitudRequest"\/>[\s\S]*?<\/wsdl:operation>/;
       const moved = descargaMasiva.match(operation)?.[0] ?? '';
       const broken = mutate(mutate(descargaMasiva, operation, ''), '</wsdl:definitions>', `${moved}\n</wsdl:definitions>`);
       const verdict = validateWsdl('moved-operation.wsdl', broken);
