@@ -37,8 +37,16 @@ import {
 import { CfdiExports, CfdiService, CfdiTotals } from './services/cfdi';
 import { ReconciliationService, StatusRecheck } from './services/reconciliation';
 import { DownloadLinkService, RegistrationService, SolicitudQueryService } from './services/solicitudes';
-import { DESCARGA_MASIVA_FAULT_DETAIL, RateLimiter, createSoapRouter, type SoapCallOutcome } from './soap';
-import { createDescargaMasivaHandlers } from './soap/descarga-masiva';
+import {
+  DESCARGA_MASIVA_FAULT_DETAIL,
+  DESCARGA_MASIVA_V2_FAULT_DETAIL,
+  InMemoryNonceCache,
+  RateLimiter,
+  createSoapRouter,
+  type SoapCallOutcome,
+} from './soap';
+import { createDescargaMasivaHandlers, type DescargaMasivaServices } from './soap/descarga-masiva';
+import { createDescargaMasivaV2Handlers } from './soap/descarga-masiva-v2';
 import {
   MYSUITE_FAULT_DETAIL,
   MYSUITE_OPERATION,
@@ -87,6 +95,8 @@ export interface RunningApplication {
 
 /** Where MYSuite serves FactWSFront: ERPs switch to us by changing only the host of this URL. */
 const MYSUITE_PATH = '/mx.com.fact.wsfront/FactWSFront.asmx';
+/** Contract v2 (wsdl/v2), served beside v1's /soap/DescargaMasiva. */
+const DESCARGA_MASIVA_V2_PATH = '/soap/v2/DescargaMasiva';
 
 /** Resources released in reverse order of acquisition on shutdown. */
 type Closer = () => Promise<void>;
@@ -433,24 +443,43 @@ export async function startApplication(
     const reconciliation = new ReconciliationService(database.dataSource);
     // One for both bindings: a client cannot double its guesses by alternating them.
     const authThrottle = new AuthThrottle(config.authThrottle);
+    const descargaMasiva: DescargaMasivaServices = {
+      registration,
+      queries,
+      links,
+      cfdi: new CfdiService(database.dataSource, objectStore, config.linkTtlSeconds),
+      reconciliation,
+      satHealth: sat.health,
+    };
+    // Contract v1 and v2 are one service to a caller: one request budget per API user, and a
+    // UsernameToken nonce spent on either path is spent on both.
+    const descargaMasivaLimiter = new RateLimiter({ perMinute: config.soap.rateLimitPerMinute });
+    const descargaMasivaNonces = new InMemoryNonceCache();
     const soapRouter = await createSoapRouter({
       wsdlPath: path.join(projectRoot(), 'wsdl', 'DescargaMasiva.wsdl'),
-      handlers: createDescargaMasivaHandlers({
-        registration,
-        queries,
-        links,
-        cfdi: new CfdiService(database.dataSource, objectStore, config.linkTtlSeconds),
-        reconciliation,
-        satHealth: sat.health,
-      }),
+      handlers: createDescargaMasivaHandlers(descargaMasiva),
       faultDetail: DESCARGA_MASIVA_FAULT_DETAIL,
       authenticator: apiUsers,
-      rateLimiter: new RateLimiter({ perMinute: config.soap.rateLimitPerMinute }),
+      rateLimiter: descargaMasivaLimiter,
       authThrottle,
       maxBodyBytes: config.soap.maxBodyBytes,
+      nonceCache: descargaMasivaNonces,
       logger,
       onCallCompleted: (outcome) => observeSoapCall('DescargaMasiva', outcome),
       ...(config.publicBaseUrl ? { publicUrl: `${config.publicBaseUrl}/soap/DescargaMasiva` } : {}),
+    });
+    const soapV2Router = await createSoapRouter({
+      wsdlPath: path.join(projectRoot(), 'wsdl', 'v2', 'DescargaMasiva.wsdl'),
+      handlers: createDescargaMasivaV2Handlers(descargaMasiva),
+      faultDetail: DESCARGA_MASIVA_V2_FAULT_DETAIL,
+      authenticator: apiUsers,
+      rateLimiter: descargaMasivaLimiter,
+      authThrottle,
+      maxBodyBytes: config.soap.maxBodyBytes,
+      nonceCache: descargaMasivaNonces,
+      logger,
+      onCallCompleted: (outcome) => observeSoapCall('DescargaMasivaV2', outcome),
+      ...(config.publicBaseUrl ? { publicUrl: `${config.publicBaseUrl}${DESCARGA_MASIVA_V2_PATH}` } : {}),
     });
 
     const mysuiteRouter = await createSoapRouter({
@@ -494,6 +523,7 @@ export async function startApplication(
       app.use(createLocalFileLinksRouter(objectStore, { secret: linkSecret }));
     }
     app.use('/soap/DescargaMasiva', soapRouter);
+    app.use(DESCARGA_MASIVA_V2_PATH, soapV2Router);
     app.use(MYSUITE_PATH, mysuiteRouter);
     // Last: the web interface answers every path the services above did not take.
     app.use(
@@ -566,6 +596,7 @@ function demoBanner(baseUrl: string): string {
     '',
     'descarga-masiva is running in simulator mode (SAT simulated, demo data).',
     `  WSDL:                ${baseUrl}/soap/DescargaMasiva?wsdl`,
+    `  WSDL v2:             ${baseUrl}${DESCARGA_MASIVA_V2_PATH}?wsdl`,
     `  MYSuite-compatible:  ${baseUrl}/mx.com.fact.wsfront/FactWSFront.asmx?wsdl`,
     `  Web interface:       ${baseUrl}/ (${DEMO.username} / ${DEMO.password})`,
     `  Demo API user:       ${DEMO.username} / ${DEMO.password}`,

@@ -63,7 +63,7 @@ export interface AppConfig {
   /** Alert when a package is this close to SAT's 72-hour expiry and not stored. */
   readonly custody: { readonly expiryAlertHours: number };
   readonly soap: {
-    /** Largest body on /soap/DescargaMasiva. */
+    /** Largest body on /soap/DescargaMasiva (v1 and v2). */
     readonly maxBodyBytes: number;
     /** Largest body of an authenticated MYSuite call. */
     readonly mysuiteMaxBodyBytes: number;

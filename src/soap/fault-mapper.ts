@@ -24,6 +24,13 @@ export const DESCARGA_MASIVA_FAULT_DETAIL: FaultDetailElement = Object.freeze({
   prefix: 'dm',
 });
 
+/** Contract v2 (wsdl/v2) declares its own Falla, in its own namespace. */
+export const DESCARGA_MASIVA_V2_FAULT_DETAIL: FaultDetailElement = Object.freeze({
+  namespace: 'urn:descarga-masiva:v2',
+  name: 'Falla',
+  prefix: 'dm',
+});
+
 export interface FaultContext {
   readonly version: SoapVersion;
   readonly requestId: string;

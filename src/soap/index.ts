@@ -7,7 +7,12 @@ export {
   computePasswordDigest,
   verifyPasswordDigest,
 } from './authentication';
-export { DESCARGA_MASIVA_FAULT_DETAIL, type FaultDetailElement, toSoapFault } from './fault-mapper';
+export {
+  DESCARGA_MASIVA_FAULT_DETAIL,
+  DESCARGA_MASIVA_V2_FAULT_DETAIL,
+  type FaultDetailElement,
+  toSoapFault,
+} from './fault-mapper';
 export { InMemoryNonceCache, type NonceCache, type NonceCacheLimits } from './nonce-cache';
 export { RateLimiter, type RateLimiterOptions } from './rate-limiter';
 export { asArray, normaliseRepeated } from './repeated-elements';
