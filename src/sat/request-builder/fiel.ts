@@ -1,5 +1,6 @@
 import { createPrivateKey, createSign, X509Certificate, type KeyObject } from 'node:crypto';
 import { ValidationError, fielErrors } from '../../errors';
+import { isEncryptedKeyContainer } from './encrypted-key';
 
 export interface FielFiles {
   /** The `.cer`: DER as SAT issues it, or PEM. */
@@ -35,7 +36,7 @@ function readKey(content: Buffer | string, password: string): KeyObject {
     const details =
       typeof error === 'object' && error !== null ? (error as { code?: unknown; message?: unknown }) : {};
     const text = `${String(details.code ?? '')} ${String(details.message ?? '')}`;
-    if (/BAD_DECRYPT|bad decrypt|wrong password/i.test(text))
+    if (/BAD_DECRYPT|bad decrypt|wrong password/i.test(text) || isEncryptedKeyContainer(key))
       throw new ValidationError(fielErrors.wrongPassword, { cause: error });
     throw new ValidationError(fielErrors.unreadable, {
       params: { archivo: 'llave privada (.key)' },

@@ -8,6 +8,7 @@ import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-si
 import { Corpus } from '../../../src/sat-simulator/corpus';
 import { fromMexicoTime } from '../../../src/sat-simulator/mexico-time';
 import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { satNextDayThreshold } from '../../helpers/sat-day-threshold';
 import {
   finalState as waitFinal,
   issuedUuids,
@@ -265,8 +266,8 @@ describe('SAT as it really behaves', () => {
     for (let look = 0; look < 200 && !waiting; look += 1) {
       const { rows } = await pg.query<{ id: string; next: Date }>(
         `SELECT id, next_check_at AS next FROM sat_requests
-          WHERE solicitud_id = $1 AND next_check_at > now() + interval '1 hour'`,
-        [id],
+          WHERE solicitud_id = $1 AND next_check_at >= $2`,
+        [id, satNextDayThreshold()],
       );
       waiting = rows[0];
       if (!waiting) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -7,6 +7,7 @@ import { startApplication, type RunningApplication } from '../../../src/main';
 import { startSatSimulator, type InjectedFault, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { Corpus } from '../../../src/sat-simulator/corpus';
 import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { satNextDayThreshold } from '../../helpers/sat-day-threshold';
 
 /*
  * Fifty solicitudes through a SAT that misbehaves in every way issue 17 lists, mixed at random from a
@@ -90,18 +91,21 @@ describe('fifty solicitudes through a SAT misbehaving in every known way', () =>
    * again, and what waits for midnight is woken now).
    */
   async function passTheDay(): Promise<boolean> {
+    const threshold = satNextDayThreshold();
     const { rowCount: requests } = await pg.query(
-      `UPDATE sat_requests SET next_check_at = now()
-        WHERE next_check_at > now() + interval '1 hour' AND finished_at IS NULL`,
+      `UPDATE sat_requests SET next_check_at = now() WHERE next_check_at >= $1 AND finished_at IS NULL`,
+      [threshold],
     );
     const { rowCount: packages } = await pg.query(
-      `UPDATE paquetes SET next_attempt_at = now() WHERE next_attempt_at > now() + interval '1 hour'`,
+      `UPDATE paquetes SET next_attempt_at = now() WHERE next_attempt_at >= $1`,
+      [threshold],
     );
     if (!requests && !packages) return false;
     simulator.state.setDailyRequestLimit(undefined);
     await pg.query(
-      `UPDATE agenda_jobs SET next_run_at = now() WHERE next_run_at > now() + interval '1 hour'
+      `UPDATE agenda_jobs SET next_run_at = now() WHERE next_run_at >= $1
           AND name IN ('solicitar', 'verificar', 'descargar')`,
+      [threshold],
     );
     return true;
   }

@@ -33,6 +33,26 @@ describe('Fiel', () => {
 
   it.each([
     ['a wrong password', () => Fiel.create(files('fake-fiel', 'nope'), duringValidity), 'DM-7002'],
+    // These two pass the decryption's padding check (about 1 in 256 do) and fail later, as ASN.1.
+    [
+      'a wrong password that decrypts to garbage',
+      () => Fiel.create(files('fake-fiel', 'wrong-31'), duringValidity),
+      'DM-7002',
+    ],
+    [
+      'another wrong password that decrypts to garbage',
+      () => Fiel.create(files('fake-fiel', 'wrong-47'), duringValidity),
+      'DM-7002',
+    ],
+    [
+      'a truncated key',
+      () =>
+        Fiel.create(
+          { ...files('fake-fiel'), privateKey: files('fake-fiel').privateKey.subarray(0, 600) },
+          duringValidity,
+        ),
+      'DM-7001',
+    ],
     ['a CSD instead of a FIEL', () => Fiel.create(files('fake-csd'), duringValidity), 'DM-7004'],
     [
       'an expired certificate',
