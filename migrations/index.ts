@@ -10,6 +10,8 @@ import { WebhookAttempts1732460008000 } from './1732460008000-webhook-attempts';
 import { SatHealthCustody1732460009000 } from './1732460009000-sat-health-custody';
 import { QuotaPlanning1732460009300 } from './1732460009300-quota-planning';
 import { SatBehaviour1732460009600 } from './1732460009600-sat-behaviour';
+import { CfdiPagos1732460019700 } from './1732460019700-cfdi-pagos';
+import { ReindexRuns1732460019800 } from './1732460019800-reindex-runs';
 
 /**
  * Every migration, oldest first. An explicit list (no glob) so the compiled app, ts-jest and the CLI
@@ -27,4 +29,6 @@ export const migrations: ReadonlyArray<new () => MigrationInterface> = [
   SatHealthCustody1732460009000,
   QuotaPlanning1732460009300,
   SatBehaviour1732460009600,
+  CfdiPagos1732460019700,
+  ReindexRuns1732460019800,
 ];

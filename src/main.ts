@@ -35,6 +35,7 @@ import {
   WebhookService,
 } from './services/notifications';
 import { CfdiExports, CfdiService, CfdiTotals } from './services/cfdi';
+import { PagosService } from './services/pagos';
 import { ReconciliationService, StatusRecheck } from './services/reconciliation';
 import { DownloadLinkService, RegistrationService, SolicitudQueryService } from './services/solicitudes';
 import {
@@ -183,9 +184,22 @@ function listen(app: express.Express, port: number, host: string): Promise<Serve
   });
 }
 
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Stops accepting, lets calls in flight finish, and closes each keep-alive socket as soon as it is
+ * idle (a 65 s keep-alive would otherwise hold the process open that long); what is still busy after
+ * the grace period is cut.
+ */
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    const sweep = setInterval(() => server.closeIdleConnections(), 200);
+    const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }
@@ -443,12 +457,14 @@ export async function startApplication(
     const reconciliation = new ReconciliationService(database.dataSource);
     // One for both bindings: a client cannot double its guesses by alternating them.
     const authThrottle = new AuthThrottle(config.authThrottle);
+    const pagos = new PagosService(database.dataSource);
     const descargaMasiva: DescargaMasivaServices = {
       registration,
       queries,
       links,
-      cfdi: new CfdiService(database.dataSource, objectStore, config.linkTtlSeconds),
+      cfdi: new CfdiService(database.dataSource, objectStore, config.linkTtlSeconds, pagos),
       reconciliation,
+      pagos,
       satHealth: sat.health,
     };
     // Contract v1 and v2 are one service to a caller: one request budget per API user, and a

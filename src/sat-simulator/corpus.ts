@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { PaymentLedger, type CorpusPago } from './corpus-payments';
 import type { Servicio } from './protocol';
+
+export type { CorpusDoctoRelacionado, CorpusPago } from './corpus-payments';
 
 export type Efecto = 'I' | 'E' | 'T' | 'N' | 'P';
 
@@ -26,6 +29,8 @@ export interface CorpusDocument {
   readonly nombreACuentaTerceros: string | undefined;
   readonly vigente: boolean;
   readonly fechaCancelacion: Date | undefined;
+  /** Type P only: the `Pago`s of its payment complement (see PaymentLedger). */
+  readonly pagos: readonly CorpusPago[] | undefined;
 }
 
 export interface CorpusOptions {
@@ -53,6 +58,13 @@ const RETENCION_COMPLEMENTOS = ['dividendos', 'intereses', 'pagosaextranjeros', 
 /** CFDI 3.3 could be issued until the end of 2022. */
 const CFDI_33_UNTIL = Date.UTC(2023, 0, 1);
 const DAY_MS = 86_400_000;
+/**
+ * Payments settle invoices of the same stretch of days (counted from the epoch), so that any day's
+ * payments follow from that stretch's earlier days alone.
+ */
+const PAYMENT_STRETCH_DAYS = 60;
+/** Stretches whose ledgers are kept, for generators running side by side (RFCs, flavours). */
+const LEDGERS_KEPT = 4;
 
 function digest(...parts: (string | number)[]): Buffer {
   return createHash('sha256').update(parts.join('|')).digest();
@@ -87,9 +99,12 @@ function cfdiComplemento(efecto: Efecto, version: string, selector: number): str
 /**
  * The documents of one RFC, derived from (seed, RFC, servicio, day) alone: the same period always
  * yields the same documents, any period can be produced day by day without generating the rest, and
- * nothing is held in memory beyond the day being produced.
+ * nothing is held in memory beyond the day being produced and, for payments, the invoices still owed
+ * in its stretch of days.
  */
 export class Corpus {
+  private readonly ledgers = new Map<string, { ledger: PaymentLedger; nextDay: number }>();
+
   constructor(private readonly options: CorpusOptions) {}
 
   *documents(rfc: string, servicio: Servicio, start: Date, end: Date): Generator<CorpusDocument> {
@@ -112,7 +127,36 @@ export class Corpus {
     return undefined;
   }
 
+  /** One day's documents, payment CFDIs with the invoices they settle. */
   private *day(rfc: string, servicio: Servicio, day: number): Generator<CorpusDocument> {
+    const documents = [...this.rawDay(rfc, servicio, day)];
+    if (!documents.some((document) => document.efecto === 'P' && document.servicio === 'cfdi')) {
+      yield* documents;
+      return;
+    }
+    const ledger = this.ledgerThrough(rfc, servicio, day);
+    for (const document of documents)
+      yield document.efecto === 'P' ? { ...document, pagos: ledger.pagosOf(document.uuid) } : document;
+  }
+
+  /** The payment ledger of the day's stretch, fed every day of it up to `day`. */
+  private ledgerThrough(rfc: string, servicio: Servicio, day: number): PaymentLedger {
+    const stretch = Math.floor(day / PAYMENT_STRETCH_DAYS);
+    const key = `${rfc}|${servicio}|${stretch}`;
+    const kept = this.ledgers.get(key) ?? {
+      ledger: new PaymentLedger(this.options.seed),
+      nextDay: stretch * PAYMENT_STRETCH_DAYS,
+    };
+    this.ledgers.delete(key);
+    this.ledgers.set(key, kept);
+    if (this.ledgers.size > LEDGERS_KEPT) this.ledgers.delete(this.ledgers.keys().next().value as string);
+    for (; kept.nextDay <= day; kept.nextDay += 1)
+      kept.ledger.add([...this.rawDay(rfc, servicio, kept.nextDay)]);
+    return kept.ledger;
+  }
+
+  /** One day's documents as derived, payments without their complement's content. */
+  private *rawDay(rfc: string, servicio: Servicio, day: number): Generator<CorpusDocument> {
     const count =
       digest(this.options.seed, rfc, servicio, day, 'count')[0]! % (this.options.documentsPerDay + 1);
     for (let index = 0; index < count; index += 1) {
@@ -154,6 +198,7 @@ export class Corpus {
         nombreACuentaTerceros: terceroData?.nombre,
         vigente,
         fechaCancelacion: vigente ? undefined : new Date(fechaEmision.getTime() + 2 * DAY_MS),
+        pagos: undefined,
       };
     }
   }

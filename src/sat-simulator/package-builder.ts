@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import type { CorpusDocument } from './corpus';
+import type { CorpusDocument, CorpusPago } from './corpus';
 import { escapeXml } from './xml';
 
 const mexicoTime = new Intl.DateTimeFormat('sv-SE', {
@@ -49,13 +49,50 @@ function retencionesXml(document: CorpusDocument): string {
   );
 }
 
+/** `yyyy-MM-ddTHH:mm:ss`, Mexico City wall clock, as CFDI date-times are written. */
+function cfdiDate(date: Date): string {
+  return satDate(date).replace(' ', 'T');
+}
+
+/**
+ * The payment complement with every Pago and DoctoRelacionado the corpus decided: Pagos 2.0 (CFDI 4.0)
+ * writes Totales, TipoCambioP="1" for MXN, EquivalenciaDR and ObjetoImpDR; Pagos 1.0 (CFDI 3.3)
+ * leaves TipoCambioP out for MXN and writes MetodoDePagoDR, as each version's schema asks.
+ */
+function pagosXml(pagos: readonly CorpusPago[], version: '1.0' | '2.0'): string {
+  const v2 = version === '2.0';
+  const prefix = v2 ? 'pago20' : 'pago10';
+  const namespace = v2 ? 'http://www.sat.gob.mx/Pagos20' : 'http://www.sat.gob.mx/Pagos';
+  const body = pagos.map((pago) => {
+    const tipoCambio = pago.tipoCambioP ?? (v2 ? '1' : undefined);
+    const documentos = pago.documentos.map(
+      (docto) =>
+        `<${prefix}:DoctoRelacionado IdDocumento="${docto.idDocumento}" MonedaDR="${docto.monedaDR}"` +
+        (v2 ? ' EquivalenciaDR="1"' : ' MetodoDePagoDR="PPD"') +
+        ` NumParcialidad="${docto.numParcialidad}" ImpSaldoAnt="${docto.impSaldoAnt}" ImpPagado="${docto.impPagado}"` +
+        ` ImpSaldoInsoluto="${docto.impSaldoInsoluto}"${v2 ? ' ObjetoImpDR="01"' : ''}/>`,
+    );
+    return (
+      `<${prefix}:Pago FechaPago="${cfdiDate(pago.fechaPago)}" FormaDePagoP="${pago.formaDePagoP}" MonedaP="${pago.monedaP}"` +
+      `${tipoCambio ? ` TipoCambioP="${tipoCambio}"` : ''} Monto="${pago.monto}">${documentos.join('')}</${prefix}:Pago>`
+    );
+  });
+  // MontoTotalPagos is in MXN: each Monto at its TipoCambioP, in cents.
+  const total = pagos.reduce(
+    (sum, pago) => sum + Math.round(Number(pago.monto) * Number(pago.tipoCambioP ?? '1') * 100),
+    0,
+  );
+  const totales = v2 ? `<${prefix}:Totales MontoTotalPagos="${(total / 100).toFixed(2)}"/>` : '';
+  return `<${prefix}:Pagos xmlns:${prefix}="${namespace}" Version="${version}">${totales}${body.join('')}</${prefix}:Pagos>`;
+}
+
 /** The complement's root element, as an issuer's software writes it (enough for readers to find it). */
 function cfdiComplemento(document: CorpusDocument, fecha: string): string {
   switch (document.complemento) {
     case 'pagos20':
-      return `<pago20:Pagos xmlns:pago20="http://www.sat.gob.mx/Pagos20" Version="2.0"><pago20:Totales MontoTotalPagos="${document.monto}"/><pago20:Pago FechaPago="${fecha}" FormaDePagoP="03" MonedaP="MXN" Monto="${document.monto}"/></pago20:Pagos>`;
+      return pagosXml(document.pagos ?? [], '2.0');
     case 'pagos10':
-      return `<pago10:Pagos xmlns:pago10="http://www.sat.gob.mx/Pagos" Version="1.0"><pago10:Pago FechaPago="${fecha}" FormaDePagoP="03" MonedaP="MXN" Monto="${document.monto}"/></pago10:Pagos>`;
+      return pagosXml(document.pagos ?? [], '1.0');
     case 'nomina12':
       return `<nomina12:Nomina xmlns:nomina12="http://www.sat.gob.mx/nomina12" Version="1.2" TipoNomina="O" FechaPago="${fecha.slice(0, 10)}" NumDiasPagados="15" TotalPercepciones="${document.monto}"/>`;
     case 'comercioexterior11':

@@ -12,13 +12,15 @@
 //             mono DescargaMasiva.exe http://127.0.0.1:8080 demo demo 2026-11-01 2026-11-10
 //
 // With a generated WCF client instead: `dotnet tool install --global dotnet-svcutil`, then
-// `dotnet-svcutil http://127.0.0.1:8080/soap/DescargaMasiva?wsdl` in a project referencing
+// `dotnet-svcutil http://127.0.0.1:8080/soap/v2/DescargaMasiva?wsdl` (contract v2, the shape generators
+// read as one request object in, one result out; docs/contract-notes.md) in a project referencing
 // System.ServiceModel.Http. It writes a `DescargaMasivaPortTypeClient` with one `...Async` method per
 // operation and the XSD's types; choose the SOAP 1.1 port (BasicHttpBinding) and set
 // `binding.Security.Mode = BasicHttpSecurityMode.TransportCredentialOnly` with
 // `Transport.ClientCredentialType = HttpClientCredentialType.Basic` (or `Transport` over https), then
 // `client.ClientCredentials.UserName.UserName` / `.Password`. A Fault arrives as
 // `FaultException<Falla>` whose `Detail` holds Codigo, Mensaje, MensajeEn, Campo and IdPeticion.
+// docs/examples/generated/wcf/ and .../asmx/ hold whole programs written against generated clients.
 
 using System;
 using System.Collections.Generic;

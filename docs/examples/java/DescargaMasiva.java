@@ -9,14 +9,15 @@
  *
  *     java DescargaMasiva.java http://127.0.0.1:8080 demo demo 2026-08-01 2026-08-10
  *
- * With a generated client instead: run `wsimport -keep -p mx.example.dm <url>/soap/DescargaMasiva?wsdl`
- * (JAX-WS RI, a separate download since JDK 11) or Apache CXF `wsdl2java` on the same URL. Either gives a
- * `DescargaMasiva` service class whose `getDescargaMasivaSoap11()` (or `...Soap12()`) port has one Java
- * method per operation, taking and returning the wrapper types of the XSD (for example
- * `port.recuperarSolicitud("...")`). Credentials go in through the stack: CXF's WSS4JOutInterceptor
- * with a UsernameToken, or HTTP Basic with BindingProvider.USERNAME_PROPERTY and PASSWORD_PROPERTY on the
- * port's request context. Errors arrive as the generated `Falla` exception, whose fault info holds
- * Codigo, Mensaje, MensajeEn, Campo and IdPeticion.
+ * With a generated client instead: run `wsimport <url>/soap/DescargaMasiva?wsdl` (JAX-WS RI, Debian
+ * package `jaxws`, a separate download since JDK 11) or Apache CXF `wsdl2java` on the same URL. The WSDL
+ * switches wsimport's wrapper style off, so the `DescargaMasiva` service's `getDescargaMasivaSoap11()` port
+ * has one method per operation taking and returning the XSD's wrapper beans (for example
+ * `port.recuperarSolicitud(request)` with a `RecuperarSolicitud` bean); the SOAP 1.2 port needs
+ * `-extension`. Credentials go in through the stack: CXF's WSS4JOutInterceptor with a UsernameToken, or
+ * HTTP Basic with BindingProvider.USERNAME_PROPERTY and PASSWORD_PROPERTY on the port's request context.
+ * Errors arrive as the generated `FallaException`, whose fault info holds Codigo, Mensaje, MensajeEn, Campo
+ * and IdPeticion. docs/examples/generated/jaxws/ has whole programs written that way (contract v2 too).
  */
 
 import java.io.ByteArrayInputStream;

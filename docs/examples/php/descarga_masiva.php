@@ -4,12 +4,44 @@
  *
  * Registers a solicitud, waits until it is Completada, downloads its first package through a link and
  * checks its SHA-256, lists solicitudes with a filter, an order and a page size, searches the CFDI index
- * and fetches one XML. Prints a JSON summary on the last line.
+ * (every field it answers: the XML's header, SAT's metadata, third parties), fetches one XML, and asks
+ * for the period's payments and what each invoice they settle still owes. Prints a JSON summary on the
+ * last line.
  *
  *     php descarga_masiva.php http://127.0.0.1:8080 demo demo 2026-06-01 2026-06-10
  */
 [$script, $base, $user, $password, $firstDay, $lastDay] = $argv;
 const RFC = 'EKU9003173C9';
+// ConsultarCfdi's Cfdi: the simple fields, in the contract's order (Complementos is a list, read apart).
+const CFDI_FIELDS = [
+    'Uuid', 'RfcEmisor', 'NombreEmisor', 'RfcReceptor', 'NombreReceptor', 'FechaEmision', 'FechaCertificacion',
+    'Monto', 'Efecto', 'Estatus', 'FechaCancelacion', 'TieneXml', 'RfcPac', 'RfcACuentaTerceros',
+    'NombreACuentaTerceros', 'Version', 'TipoComprobante', 'Serie', 'Folio', 'Fecha', 'FechaTimbrado', 'SubTotal',
+    'Descuento', 'Total', 'Moneda', 'TipoCambio', 'MetodoPago', 'FormaPago', 'UsoCfdi', 'LugarExpedicion',
+];
+const PAGO_FIELDS = [
+    'UuidPago', 'Indice', 'Version', 'RfcEmisor', 'NombreEmisor', 'RfcReceptor', 'NombreReceptor', 'Estatus',
+    'FechaPago', 'FormaDePagoP', 'MonedaP', 'TipoCambioP', 'Monto',
+];
+const DOCTO_FIELDS = [
+    'IdDocumento', 'Serie', 'Folio', 'MonedaDR', 'EquivalenciaDR', 'TipoCambioDR', 'NumParcialidad', 'ImpSaldoAnt',
+    'ImpPagado', 'ImpSaldoInsoluto',
+];
+const SALDO_FIELDS = ['UuidDocumento', 'MonedaDR', 'SaldoInsoluto', 'TotalPagado', 'Parcialidades', 'UltimaParcialidad'];
+
+/** The fields the answer carries (SoapClient leaves an absent optional element out), as text. */
+function fields(object $item, array $names): array
+{
+    $read = [];
+    foreach ($names as $name) {
+        if (isset($item->$name)) {
+            // SoapClient reads xs:decimal as the string sent, xs:int as int and xs:boolean as bool.
+            $value = $item->$name;
+            $read[$name] = is_bool($value) ? ($value ? 'true' : 'false') : (string) $value;
+        }
+    }
+    return $read;
+}
 
 $client = new SoapClient("$base/soap/DescargaMasiva?wsdl", [
     'soap_version' => SOAP_1_1,
@@ -66,9 +98,32 @@ $found = $client->ConsultarCfdi([
     'Orden' => ['Campo' => 'FechaEmision', 'Direccion' => 'ASC'],
     'TamanoPagina' => 100,
 ]);
+$cfdis = array_map(function ($item) {
+    $read = fields($item, CFDI_FIELDS);
+    if (isset($item->Complementos)) {
+        $read['Complementos'] = $item->Complementos->Complemento ?? [];
+    }
+    return $read;
+}, $found->Cfdis->Cfdi);
 $uuid = $found->Cfdis->Cfdi[0]->Uuid;
 // SoapClient decodes xs:base64Binary itself: Xml holds the document's bytes.
 $xml = $client->RecuperarCfdi(['Uuid' => $uuid])->Xml;
+
+// The period's payments issued by the RFC, each with the invoices it settles, and their balances.
+$pagos = $client->ConsultarPagos([
+    'Filtro' => ['RfcEmisor' => RFC, 'FechaPagoDesde' => "{$firstDay}T00:00:00", 'FechaPagoHasta' => "{$lastDay}T23:59:59"],
+    'Pagina' => 1,
+    'TamanoPagina' => 100,
+]);
+$pagosRead = array_map(function ($pago) {
+    $read = fields($pago, PAGO_FIELDS);
+    $read['DoctosRelacionados'] = array_map(
+        fn ($docto) => fields($docto, DOCTO_FIELDS),
+        $pago->DoctosRelacionados->DoctoRelacionado ?? [],
+    );
+    return $read;
+}, $pagos->Pagos->Pago ?? []);
+$saldos = array_map(fn ($saldo) => fields($saldo, SALDO_FIELDS), $pagos->Saldos->Saldo ?? []);
 
 echo json_encode([
     'idSolicitud' => $idSolicitud,
@@ -80,4 +135,8 @@ echo json_encode([
     'cfdiTotal' => $found->Total,
     'uuid' => $uuid,
     'xmlHasUuid' => str_contains($xml, strtoupper($uuid)),
+    'cfdis' => $cfdis,
+    'pagosTotal' => $pagos->Total,
+    'pagos' => $pagosRead,
+    'saldos' => $saldos,
 ]), "\n";

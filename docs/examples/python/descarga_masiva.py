@@ -3,7 +3,9 @@
 
 Registers a solicitud, waits until it is Completada, downloads its first package through a link and
 checks its SHA-256, lists solicitudes with a filter, an order and a page size, searches the CFDI index
-and fetches one XML. Prints a JSON summary on the last line.
+(every field it answers: the XML's header, SAT's metadata, third parties), fetches one XML, and asks
+for the period's payments and what each invoice they settle still owes. Prints a JSON summary on the
+last line.
 
     /usr/bin/python3 descarga_masiva.py http://127.0.0.1:8080 demo demo 2026-05-01 2026-05-10
 """
@@ -17,6 +19,34 @@ from zeep import Client
 from zeep.wsse.username import UsernameToken
 
 RFC = "EKU9003173C9"
+# ConsultarCfdi's Cfdi: the simple fields, in the contract's order (Complementos is a list, read apart).
+CFDI_FIELDS = [
+    "Uuid", "RfcEmisor", "NombreEmisor", "RfcReceptor", "NombreReceptor", "FechaEmision", "FechaCertificacion",
+    "Monto", "Efecto", "Estatus", "FechaCancelacion", "TieneXml", "RfcPac", "RfcACuentaTerceros",
+    "NombreACuentaTerceros", "Version", "TipoComprobante", "Serie", "Folio", "Fecha", "FechaTimbrado", "SubTotal",
+    "Descuento", "Total", "Moneda", "TipoCambio", "MetodoPago", "FormaPago", "UsoCfdi", "LugarExpedicion",
+]
+PAGO_FIELDS = [
+    "UuidPago", "Indice", "Version", "RfcEmisor", "NombreEmisor", "RfcReceptor", "NombreReceptor", "Estatus",
+    "FechaPago", "FormaDePagoP", "MonedaP", "TipoCambioP", "Monto",
+]
+DOCTO_FIELDS = [
+    "IdDocumento", "Serie", "Folio", "MonedaDR", "EquivalenciaDR", "TipoCambioDR", "NumParcialidad", "ImpSaldoAnt",
+    "ImpPagado", "ImpSaldoInsoluto",
+]
+SALDO_FIELDS = ["UuidDocumento", "MonedaDR", "SaldoInsoluto", "TotalPagado", "Parcialidades", "UltimaParcialidad"]
+
+
+def text(value) -> str:
+    """zeep reads xs:decimal as Decimal, xs:int as int and xs:boolean as bool: each as the XML wrote it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def fields(item, names) -> dict:
+    """The fields the answer carries (zeep gives None for an absent optional element), as text."""
+    return {name: text(getattr(item, name)) for name in names if getattr(item, name, None) is not None}
 
 
 def main() -> None:
@@ -63,9 +93,28 @@ def main() -> None:
         Orden={"Campo": "FechaEmision", "Direccion": "ASC"},
         TamanoPagina=100,
     )
+    cfdis = []
+    for item in found.Cfdis.Cfdi:
+        read = fields(item, CFDI_FIELDS)
+        if item.Complementos is not None:
+            read["Complementos"] = list(item.Complementos.Complemento)
+        cfdis.append(read)
     uuid = found.Cfdis.Cfdi[0].Uuid
     cfdi = service.RecuperarCfdi(Uuid=uuid)
     xml = cfdi.Xml.decode("utf-8")
+
+    # The period's payments issued by the RFC, each with the invoices it settles, and their balances.
+    pagos = service.ConsultarPagos(
+        Filtro={"RfcEmisor": RFC, "FechaPagoDesde": f"{first_day}T00:00:00", "FechaPagoHasta": f"{last_day}T23:59:59"},
+        Pagina=1,
+        TamanoPagina=100,
+    )
+    pagos_read = []
+    for pago in pagos.Pagos.Pago:
+        read = fields(pago, PAGO_FIELDS)
+        read["DoctosRelacionados"] = [fields(docto, DOCTO_FIELDS) for docto in pago.DoctosRelacionados.DoctoRelacionado]
+        pagos_read.append(read)
+    saldos = [fields(saldo, SALDO_FIELDS) for saldo in pagos.Saldos.Saldo]
 
     print(
         json.dumps(
@@ -79,6 +128,10 @@ def main() -> None:
                 "cfdiTotal": found.Total,
                 "uuid": uuid,
                 "xmlHasUuid": uuid.upper() in xml,
+                "cfdis": cfdis,
+                "pagosTotal": pagos.Total,
+                "pagos": pagos_read,
+                "saldos": saldos,
             }
         )
     )

@@ -4,6 +4,7 @@ import { registerExportCommand } from './export';
 import { registerFielCommand } from './fiel';
 import { registerMigrateCommand } from './migrate';
 import { registerMigrateEmbeddedCommand } from './migrate-embedded';
+import { registerReindexCommand } from './reindex';
 import { registerRotateMasterKeyCommand } from './rotate-master-key';
 import { registerSatSimulatorCommand } from './sat-simulator';
 import { registerTenantCommand } from './tenant';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerFielCommand(program);
   registerWebhookCommand(program);
   registerExportCommand(program);
+  registerReindexCommand(program);
   registerSatSimulatorCommand(program);
   registerWorkerCommand(program);
 }

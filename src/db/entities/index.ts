@@ -2,10 +2,14 @@ import { ApiUser } from './api-user.entity';
 import { AuditLog } from './audit-log.entity';
 import { CfdiDocument } from './cfdi-document.entity';
 import { CfdiMetadata } from './cfdi-metadata.entity';
+import { CfdiPago } from './cfdi-pago.entity';
+import { CfdiPagoDocumento } from './cfdi-pago-documento.entity';
 import { Contribuyente } from './contribuyente.entity';
 import { LedgerPeriodo } from './ledger-periodo.entity';
 import { Paquete } from './paquete.entity';
 import { Registro } from './registro.entity';
+import { ReindexRun } from './reindex-run.entity';
+import { ReindexRunPaquete } from './reindex-run-paquete.entity';
 import { SatCallStat } from './sat-call-stat.entity';
 import { SatCriteriaUsage } from './sat-criteria-usage.entity';
 import { SatExchange } from './sat-exchange.entity';
@@ -26,10 +30,14 @@ export * from './api-user.entity';
 export * from './audit-log.entity';
 export * from './cfdi-document.entity';
 export * from './cfdi-metadata.entity';
+export * from './cfdi-pago.entity';
+export * from './cfdi-pago-documento.entity';
 export * from './contribuyente.entity';
 export * from './ledger-periodo.entity';
 export * from './paquete.entity';
 export * from './registro.entity';
+export * from './reindex-run.entity';
+export * from './reindex-run-paquete.entity';
 export * from './sat-call-stat.entity';
 export * from './sat-criteria-usage.entity';
 export * from './sat-exchange.entity';
@@ -66,6 +74,8 @@ export const entities = [
   SatToken,
   CfdiMetadata,
   CfdiDocument,
+  CfdiPago,
+  CfdiPagoDocumento,
   AuditLog,
   Webhook,
   WebhookDelivery,
@@ -73,4 +83,6 @@ export const entities = [
   SatCallStat,
   SatExchange,
   SatRfcSlot,
+  ReindexRun,
+  ReindexRunPaquete,
 ] as const;

@@ -34,6 +34,29 @@ export const CFDI_FIELDS: FieldCatalogue = {
   Monto: { sql: 'coalesce(m.monto, d.total)', type: 'numeric', sortable: true },
   TipoDocumento: { sql: 'coalesce(m.tipo_documento, d.tipo_documento)', type: 'text', sortable: true },
   RfcPac: { sql: 'm.rfc_pac', type: 'text' },
+  RfcACuentaTerceros: { sql: 'm.rfc_a_cuenta_terceros', type: 'text' },
+  NombreACuentaTerceros: { sql: 'm.nombre_a_cuenta_terceros', type: 'text' },
+  // The XML's own header: null for a document known only by its metadata.
+  Version: { sql: 'd.version', type: 'text' },
+  TipoComprobante: { sql: 'd.tipo_comprobante', type: 'text' },
+  Serie: { sql: 'd.serie', type: 'text' },
+  Folio: { sql: 'd.folio', type: 'text' },
+  Fecha: { sql: 'd.fecha', type: 'timestamptz' },
+  FechaTimbrado: { sql: 'd.fecha_timbrado', type: 'timestamptz' },
+  SubTotal: { sql: 'd.subtotal', type: 'numeric' },
+  Descuento: { sql: 'd.descuento', type: 'numeric' },
+  Total: { sql: 'd.total', type: 'numeric', sortable: true },
+  Moneda: { sql: 'd.moneda', type: 'text' },
+  TipoCambio: { sql: 'd.tipo_cambio', type: 'numeric' },
+  MetodoPago: { sql: 'd.metodo_pago', type: 'text' },
+  FormaPago: { sql: 'd.forma_pago', type: 'text' },
+  UsoCfdi: { sql: 'd.uso_cfdi', type: 'text' },
+  LugarExpedicion: { sql: 'd.lugar_expedicion', type: 'text' },
+  /**
+   * The complements' local names as one text framed by commas (`,TimbreFiscalDigital,Pagos,`), so a
+   * `like` on `%,Pagos,%` matches one whole name: an XML name never holds a comma.
+   */
+  Complementos: { sql: `(',' || array_to_string(d.complementos, ',') || ',')`, type: 'text' },
   TieneXml: { sql: '(d.uuid IS NOT NULL)', type: 'boolean', sortable: true },
   TieneMetadata: { sql: '(m.uuid IS NOT NULL)', type: 'boolean' },
   /**
@@ -66,6 +89,28 @@ export interface CfdiSearchRow {
   readonly serie: string | null;
   readonly folio: string | null;
   readonly moneda: string | null;
+  /** SAT's metadata: the third party the issuer invoiced on behalf of, when there is one. */
+  readonly rfcACuentaTerceros: string | null;
+  readonly nombreACuentaTerceros: string | null;
+  /**
+   * The XML's header, null without the XML. Amounts are numeric text as the column prints it
+   * (`100.500000`); clients get them through `decimalText()`.
+   */
+  readonly tipoComprobante: string | null;
+  /** The XML's Fecha and the stamp's FechaTimbrado (fechaEmision/fechaCertificacion prefer metadata). */
+  readonly fecha: Date | null;
+  readonly fechaTimbrado: Date | null;
+  readonly subTotal: string | null;
+  readonly descuento: string | null;
+  /** The XML's Total (`monto` is metadata's Monto, else this). */
+  readonly total: string | null;
+  readonly tipoCambio: string | null;
+  readonly metodoPago: string | null;
+  readonly formaPago: string | null;
+  readonly usoCfdi: string | null;
+  readonly lugarExpedicion: string | null;
+  /** Local names of the complements the XML carries (TimbreFiscalDigital, Pagos, Nomina…). */
+  readonly complementos: readonly string[] | null;
   /** Package and entry holding the XML, when held. */
   readonly paqueteId: string | null;
   readonly entryName: string | null;
@@ -93,8 +138,13 @@ export const CFDI_COLUMNS = `coalesce(m.rfc, d.rfc) AS "rfc", coalesce(m.uuid, d
   coalesce(m.fecha_certificacion, d.fecha_timbrado) AS "fechaCertificacion",
   coalesce(m.monto, d.total)::text AS "monto", coalesce(m.efecto, d.tipo_comprobante) AS "efecto",
   m.estatus AS "estatus", m.fecha_cancelacion AS "fechaCancelacion", d.version AS "version",
-  d.serie AS "serie", d.folio AS "folio", d.moneda AS "moneda", d.paquete_id AS "paqueteId",
-  d.entry_name AS "entryName"`;
+  d.serie AS "serie", d.folio AS "folio", d.moneda AS "moneda",
+  m.rfc_a_cuenta_terceros AS "rfcACuentaTerceros", m.nombre_a_cuenta_terceros AS "nombreACuentaTerceros",
+  d.tipo_comprobante AS "tipoComprobante", d.fecha AS "fecha", d.fecha_timbrado AS "fechaTimbrado",
+  d.subtotal::text AS "subTotal", d.descuento::text AS "descuento", d.total::text AS "total",
+  d.tipo_cambio::text AS "tipoCambio", d.metodo_pago AS "metodoPago", d.forma_pago AS "formaPago",
+  d.uso_cfdi AS "usoCfdi", d.lugar_expedicion AS "lugarExpedicion", d.complementos AS "complementos",
+  d.paquete_id AS "paqueteId", d.entry_name AS "entryName"`;
 
 /** One page of a tenant's indexed CFDI (metadata and/or XML) and the total. */
 export async function searchCfdi(

@@ -46,4 +46,18 @@ export const storageErrors = defineErrors({
     es: 'No se puede escribir en la carpeta de destino {destination}: {reason}',
     en: 'Cannot write to the destination folder {destination}: {reason}',
   },
+  // 612x: re-indexing stored packages (`descarga-masiva reindex`).
+  reindexRunning: {
+    code: 'DM-6120',
+    kind: 'conflict',
+    es: 'Ya hay una reindexación en curso para {scope}; espere a que termine y vuelva a ejecutarla.',
+    en: 'A reindex of {scope} is already running; wait for it to finish, then run it again.',
+    transient: true,
+  },
+  reindexPackageNotIndexed: {
+    code: 'DM-6121',
+    kind: 'conflict',
+    es: 'El paquete {idPaquete} está {estado}, no Indexado: no se reindexa (lo indexa el proceso de descarga).',
+    en: 'Package {idPaquete} is {estado}, not Indexado: it is not re-indexed (the download pipeline indexes it).',
+  },
 });

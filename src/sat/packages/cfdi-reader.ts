@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { UUID_PATTERN } from '../shared/catalogues';
+import { PagosCollector, type PagoComplemento } from './pagos-complement';
 import { xmlDecoder, type EncodingFallback, type EntryDecoder } from './text-decoding';
 import { rootEntries, type PackageEntry } from './zip-entries';
 
@@ -23,6 +24,21 @@ export interface CfdiHeader {
   /** CFDI `Total`; Retenciones `MontoTotOperacion`. */
   readonly total: string;
   readonly moneda: string;
+  /**
+   * The rest of the CFDI's header, as written (empty when absent, and for Retenciones): 3.2's free-text
+   * `metodoDePago`/`formaDePago` are read as MetodoPago/FormaPago; `UsoCFDI` is the Receptor's (3.3+).
+   */
+  readonly subTotal: string;
+  readonly descuento: string;
+  readonly tipoCambio: string;
+  readonly metodoPago: string;
+  readonly formaPago: string;
+  readonly usoCfdi: string;
+  readonly lugarExpedicion: string;
+  /** Local names of the elements inside the document's `Complemento` (TimbreFiscalDigital, Pagos…), once each. */
+  readonly complementos: readonly string[];
+  /** Each `Pago` of the payment complement (Pagos 1.0 or 2.0), when the document carries one. */
+  readonly pagos?: readonly PagoComplemento[];
 }
 
 export type CfdiEvent =
@@ -92,9 +108,13 @@ async function parseCfdi(
   const path: string[] = [];
   let failure: string | undefined;
   let rootName = '';
+  const pagos = new PagosCollector();
+  const complementos = new Set<string>();
   parser.on('opentag', (tag) => {
     const name = tag.local;
     const parent = path[path.length - 1];
+    // The document's own complements: children of the root's Complemento (not a concept's).
+    if (path.length === 2 && parent === 'Complemento') complementos.add(name);
     if (path.length === 0) {
       rootName = name;
       seen.root = attributesOf(tag);
@@ -104,6 +124,7 @@ async function parseCfdi(
       seen.receptorDetalle = attributesOf(tag);
     else if (name === 'TimbreFiscalDigital' && path.includes('Complemento') && !seen.tfd)
       seen.tfd = attributesOf(tag);
+    else pagos.open(tag, path.includes('Complemento'));
     if (path.length === 0) path.push(name);
     else if (!tag.isSelfClosing) path.push(name);
   });
@@ -153,6 +174,7 @@ async function parseCfdi(
   const root = seen.root;
   const receptor = retenciones ? seen.receptorDetalle : seen.Receptor;
   const tipo = pick(root, 'tipodecomprobante');
+  const pagosFound = retenciones ? undefined : pagos.result();
   return {
     uuid: uuid.toLowerCase(),
     tipoDocumento: retenciones ? 'Retenciones' : 'CFDI',
@@ -168,6 +190,15 @@ async function parseCfdi(
     nombreReceptor: pick(receptor, 'nombre', 'nomdenrazsocr'),
     total: retenciones ? pick(seen.Totales, 'montototoperacion') : pick(root, 'total'),
     moneda: retenciones ? '' : pick(root, 'moneda'),
+    subTotal: retenciones ? '' : pick(root, 'subtotal'),
+    descuento: retenciones ? '' : pick(root, 'descuento'),
+    tipoCambio: retenciones ? '' : pick(root, 'tipocambio'),
+    metodoPago: retenciones ? '' : pick(root, 'metodopago', 'metododepago'),
+    formaPago: retenciones ? '' : pick(root, 'formapago', 'formadepago'),
+    usoCfdi: retenciones ? '' : pick(receptor, 'usocfdi'),
+    lugarExpedicion: retenciones ? '' : pick(root, 'lugarexpedicion'),
+    complementos: [...complementos],
+    ...(pagosFound ? { pagos: pagosFound } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ export {
   type MetadataEntryProblem,
 } from './metadata-reader';
 export { readCfdiPackage, readCfdiHeader, type CfdiHeader, type CfdiEvent } from './cfdi-reader';
+export { PagosCollector, type PagoComplemento, type DoctoRelacionadoComplemento } from './pagos-complement';
 export { rootEntries, openZip, type PackageEntry } from './zip-entries';
 export { textRecords, RecordTooLongError, type TextRecord } from './records';
 export { checkZipIntegrity, type ZipCheck } from './zip-integrity';

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { Paquete, searchCfdi, type CfdiSearchRow, type Page } from '../../db';
 import { ConflictError, NotFoundError, solicitudesErrors } from '../../errors';
 import type { ObjectStore } from '../../storage';
+import { PagosService, type PagoCfdi, type PagosDeDocumento } from '../pagos';
 import { CFDI_UUID, cfdiFilters, invalidField, type CfdiSearchCriteria } from './cfdi-criteria';
 import { readPackageEntry } from './package-entry';
 
@@ -23,7 +24,16 @@ export interface CfdiDocument {
   readonly rows: readonly CfdiSearchRow[];
   /** The stored package the XML is read from, when held. */
   readonly paquete?: { readonly idPaquete: string; readonly solicitudId: string };
+  /**
+   * Its payments: for a payment CFDI (type P) the invoices its complement settles; for any other, the
+   * payments that settle it, when some do or when it was issued to be paid in partialities (PPD).
+   */
+  readonly pagos?:
+    | { readonly kind: 'pago'; readonly pago: PagoCfdi }
+    | { readonly kind: 'factura'; readonly factura: PagosDeDocumento };
 }
+
+type PaymentsLookup = Pick<PagosService, 'forInvoice' | 'forPayment'>;
 
 /**
  * The CFDI a tenant has downloaded: searched in the index (metadata and XML headers together), and one
@@ -31,11 +41,16 @@ export interface CfdiDocument {
  * compressed bytes), never the whole package.
  */
 export class CfdiService {
+  private readonly payments: PaymentsLookup;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: ObjectStore,
     private readonly defaultLinkTtlSeconds: number,
-  ) {}
+    payments?: PaymentsLookup,
+  ) {
+    this.payments = payments ?? new PagosService(dataSource);
+  }
 
   async search(tenantId: string, criteria: CfdiSearchCriteria): Promise<Page<CfdiSearchRow>> {
     return searchCfdi(this.dataSource, tenantId, {
@@ -62,11 +77,25 @@ export class CfdiService {
     const paquete = paqueteId
       ? await this.dataSource.getRepository(Paquete).findOneBy({ id: paqueteId, tenantId })
       : null;
+    const pagos = await this.paymentsOf(tenantId, wanted, ordered);
     return {
       uuid: wanted,
       rows: ordered,
       ...(paquete ? { paquete: { idPaquete: paquete.idPaquete, solicitudId: paquete.solicitudId } } : {}),
+      ...(pagos ? { pagos } : {}),
     };
+  }
+
+  private async paymentsOf(
+    tenantId: string,
+    uuid: string,
+    rows: readonly CfdiSearchRow[],
+  ): Promise<CfdiDocument['pagos']> {
+    if (rows.some((row) => (row.tipoComprobante ?? row.efecto) === 'P'))
+      return { kind: 'pago', pago: await this.payments.forPayment(tenantId, uuid) };
+    const factura = await this.payments.forInvoice(tenantId, uuid);
+    const partialities = rows.some((row) => row.metodoPago === 'PPD');
+    return factura.parcialidades.length > 0 || partialities ? { kind: 'factura', factura } : undefined;
   }
 
   async retrieve(

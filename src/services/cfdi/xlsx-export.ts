@@ -94,7 +94,11 @@ export function excelSerial(wallClock: string): number {
 
 function cellXml(reference: string, cell: ExportCell): string {
   if (cell === null) return '';
-  if (cell.kind === 'number') return `<c r="${reference}" s="${STYLE.amount}"><v>${cell.value}</v></c>`;
+  // A rate keeps the general format: `#,##0.00` would show 17.1234 as 17.12.
+  if (cell.kind === 'number')
+    return cell.rate
+      ? `<c r="${reference}"><v>${cell.value}</v></c>`
+      : `<c r="${reference}" s="${STYLE.amount}"><v>${cell.value}</v></c>`;
   if (cell.kind === 'date')
     return `<c r="${reference}" s="${STYLE.date}"><v>${excelSerial(cell.wallClock)}</v></c>`;
   return inlineString(reference, cell.text);

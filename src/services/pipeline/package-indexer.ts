@@ -4,8 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DataSource } from 'typeorm';
-import { Paquete, Solicitud } from '../../db';
-import { SatError, satErrors } from '../../errors';
+import { Paquete, Solicitud, type Queryable } from '../../db';
+import {
+  ConflictError,
+  NotFoundError,
+  SatError,
+  generalErrors,
+  satErrors,
+  storageErrors,
+} from '../../errors';
 import {
   readCfdiPackage,
   readMetadataPackage,
@@ -14,10 +21,16 @@ import {
   type MetadataEvent,
   type PackageEntry,
 } from '../../sat';
+import { pagoRows, replacePagos } from '../pagos';
 import type { PackageStore } from '../ports/package-store';
 import type { SolicitudEventSink } from '../ports/solicitud-events';
 import { MetadataLoader, metadataRecord, satDate, type MetadataRecord } from './metadata-loader';
 import { recordProgress } from './progress-recorder';
+
+/** An amount as written, when it is one a numeric column takes; otherwise nothing rather than a failure. */
+function decimalOrNull(text: string): string | null {
+  return /^-?\d{1,18}(\.\d+)?$/.test(text) ? text : null;
+}
 
 /** Problems (and recoded entries) listed by name in the package's message; the count covers them all. */
 const LISTED = 5;
@@ -53,6 +66,8 @@ class ProblemLog {
  */
 class PackageReport {
   readonly records = new ProblemLog();
+  /** Metadata rows and XML documents read into the index. */
+  documents = 0;
   private code: string | null = null;
   private readonly entries: string[] = [];
   private entryCount = 0;
@@ -117,6 +132,14 @@ function entryProblem(event: MetadataEvent): SatError | undefined {
   }
 }
 
+/** What indexing a package again found (`reindexar`). */
+export interface ReindexedPackage {
+  /** Metadata rows or XML documents indexed. */
+  readonly documentos: number;
+  /** Entries and records that could not be indexed (and entries read as Windows-1252); null if none. */
+  readonly problemas: string | null;
+}
+
 /**
  * Reads a stored package back with the SAT client's package readers and indexes it: metadata rows
  * into cfdi_metadata, the header of every CFDI/Retenciones XML into cfdi_documents (with the entry it
@@ -146,26 +169,15 @@ export class PackageIndexer {
   async indexar(paqueteId: string): Promise<void> {
     const paquete = await this.dataSource.getRepository(Paquete).findOneBy({ id: paqueteId });
     if (!paquete || paquete.estado !== 'Almacenado' || !paquete.objectKey) return;
-    const solicitud = await this.dataSource
-      .getRepository(Solicitud)
-      .findOneByOrFail({ id: paquete.solicitudId });
+    const solicitud = await this.solicitudOf(paquete);
     const report = new PackageReport();
-    const directory = await mkdtemp(path.join(tmpdir(), 'dm-index-'));
     try {
-      const file = path.join(directory, 'paquete.zip');
-      await pipeline(await this.store.get(paquete.objectKey), createWriteStream(file));
-      try {
-        if (solicitud.tipoSolicitud === 'Metadata')
-          await this.indexMetadata(file, solicitud, paquete, report);
-        else await this.indexDocuments(file, solicitud, paquete, report);
-      } catch (error) {
-        // The stored bytes were verified, so a ZIP that cannot be opened now never will be (a damaged
-        // package kept on SAT's last download): retrying would loop; it is said on the package instead.
-        if (!(error instanceof SatError) || error.code !== satErrors.packageUnreadable.code) throw error;
-        report.unreadable(error);
-      }
-    } finally {
-      await rm(directory, { recursive: true, force: true });
+      await this.read(paquete.objectKey, solicitud, paquete, report);
+    } catch (error) {
+      // The stored bytes were verified, so a ZIP that cannot be opened now never will be (a damaged
+      // package kept on SAT's last download): retrying would loop; it is said on the package instead.
+      if (!(error instanceof SatError) || error.code !== satErrors.packageUnreadable.code) throw error;
+      report.unreadable(error);
     }
     await this.dataSource.getRepository(Paquete).update(
       { id: paquete.id },
@@ -179,6 +191,49 @@ export class PackageIndexer {
     await recordProgress(this.dataSource, solicitud.id, this.events);
   }
 
+  /**
+   * Indexes an Indexado package again with today's readers (`descarga-masiva reindex`): its rows are
+   * replaced through the same path as `indexar` (upserts; a payment CFDI's payment rows rewritten), while
+   * the package (estado, dates, codigo, mensaje) and its solicitud stay as they are and nobody is
+   * notified: the package's own story did not change, and its message would otherwise repeat on every
+   * run. What the readers found is returned instead. Unlike `indexar`, an object missing from storage or
+   * a ZIP that cannot be opened throws, so the caller reports the package as not re-indexed.
+   */
+  async reindexar(paqueteId: string): Promise<ReindexedPackage> {
+    const paquete = await this.dataSource.getRepository(Paquete).findOneBy({ id: paqueteId });
+    if (!paquete)
+      throw new NotFoundError(generalErrors.notFound, { params: { entity: 'paquete', id: paqueteId } });
+    if (paquete.estado !== 'Indexado' || !paquete.objectKey)
+      throw new ConflictError(storageErrors.reindexPackageNotIndexed, {
+        params: { idPaquete: paquete.idPaquete, estado: paquete.estado },
+      });
+    const report = new PackageReport();
+    await this.read(paquete.objectKey, await this.solicitudOf(paquete), paquete, report);
+    return { documentos: report.documents, problemas: report.mensaje(null) };
+  }
+
+  private async solicitudOf(paquete: Paquete): Promise<Solicitud> {
+    return this.dataSource.getRepository(Solicitud).findOneByOrFail({ id: paquete.solicitudId });
+  }
+
+  /** Copies the stored ZIP to a temporary file (entries are located from its end) and indexes it. */
+  private async read(
+    objectKey: string,
+    solicitud: Solicitud,
+    paquete: Paquete,
+    report: PackageReport,
+  ): Promise<void> {
+    const directory = await mkdtemp(path.join(tmpdir(), 'dm-index-'));
+    try {
+      const file = path.join(directory, 'paquete.zip');
+      await pipeline(await this.store.get(objectKey), createWriteStream(file));
+      if (solicitud.tipoSolicitud === 'Metadata') await this.indexMetadata(file, solicitud, paquete, report);
+      else await this.indexDocuments(file, solicitud, paquete, report);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  }
+
   private async indexMetadata(
     file: string,
     solicitud: Solicitud,
@@ -190,7 +245,10 @@ export class PackageIndexer {
         if (event.kind === 'row') {
           const record = metadataRecord(event.row);
           if ('problem' in record) report.records.add(`${event.entry} línea ${event.line}`, record.problem);
-          else yield record;
+          else {
+            report.documents += 1;
+            yield record;
+          }
         } else if (event.kind === 'problem')
           report.records.add(`${event.entry} línea ${event.line}`, event.reason);
         else if (event.kind === 'encoding') report.windows1252('metadata', event.entry, event.fallback);
@@ -218,25 +276,65 @@ export class PackageIndexer {
       if (event.kind === 'problem') report.records.add(event.entry.name, event.reason);
       else {
         if (event.fallback) report.windows1252('XML', event.entry.name, event.fallback);
-        await this.upsertDocument(event.document, event.entry, solicitud, paquete);
+        await this.indexDocument(event.document, event.entry, solicitud, paquete, report);
+        report.documents += 1;
       }
     }
   }
 
+  /**
+   * The document's header; for a payment CFDI also its payment rows, replacing those of an earlier
+   * indexing, in the header's transaction so the two never disagree.
+   */
+  private async indexDocument(
+    document: CfdiHeader,
+    entry: PackageEntry,
+    solicitud: Solicitud,
+    paquete: Paquete,
+    report: PackageReport,
+  ): Promise<void> {
+    if (!document.pagos && document.tipoComprobante !== 'P')
+      return this.upsertDocument(this.dataSource, document, entry, solicitud, paquete);
+    const rows = pagoRows(document.pagos ?? []);
+    for (const problem of rows.problems) report.records.add(entry.name, problem);
+    await this.dataSource.transaction(async (manager) => {
+      await this.upsertDocument(manager, document, entry, solicitud, paquete);
+      const key = { tenantId: solicitud.tenantId, rfc: solicitud.rfc, uuid: document.uuid };
+      await replacePagos(manager, key, rows);
+    });
+  }
+
   private async upsertDocument(
+    db: Queryable,
     document: CfdiHeader,
     entry: PackageEntry,
     solicitud: Solicitud,
     paquete: Paquete,
   ): Promise<void> {
-    await this.dataSource.query(
+    // Every column is taken from this reading on conflict: re-indexing (or a document met again in a
+    // later package) leaves one consistent row, the header as the current reader sees it and the ZIP
+    // location of one package, never a mix of two.
+    await db.query(
       `INSERT INTO cfdi_documents (tenant_id, rfc, uuid, tipo_documento, version, tipo_comprobante, serie, folio, fecha,
          fecha_timbrado, rfc_emisor, nombre_emisor, rfc_receptor, nombre_receptor, total, moneda, paquete_id, entry_name,
-         entry_offset, entry_compressed_size, entry_size, entry_compression_method, entry_crc32)
+         entry_offset, entry_compressed_size, entry_size, entry_compression_method, entry_crc32, subtotal, descuento,
+         tipo_cambio, metodo_pago, forma_pago, uso_cfdi, lugar_expedicion, complementos)
        VALUES ($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9::timestamptz, $10::timestamptz, $11, $12, $13, $14, $15::numeric,
-         $16, $17, $18, $19, $20, $21, $22, $23)
-       ON CONFLICT (tenant_id, rfc, uuid) DO UPDATE SET paquete_id = EXCLUDED.paquete_id, entry_name = EXCLUDED.entry_name,
-         entry_offset = EXCLUDED.entry_offset, updated_at = now()`,
+         $16, $17, $18, $19, $20, $21, $22, $23, $24::numeric, $25::numeric, $26::numeric, $27, $28, $29, $30, $31::text[])
+       ON CONFLICT (tenant_id, rfc, uuid) DO UPDATE SET
+         tipo_documento = EXCLUDED.tipo_documento, version = EXCLUDED.version,
+         tipo_comprobante = EXCLUDED.tipo_comprobante, serie = EXCLUDED.serie, folio = EXCLUDED.folio,
+         fecha = EXCLUDED.fecha, fecha_timbrado = EXCLUDED.fecha_timbrado, rfc_emisor = EXCLUDED.rfc_emisor,
+         nombre_emisor = EXCLUDED.nombre_emisor, rfc_receptor = EXCLUDED.rfc_receptor,
+         nombre_receptor = EXCLUDED.nombre_receptor, total = EXCLUDED.total, moneda = EXCLUDED.moneda,
+         paquete_id = EXCLUDED.paquete_id, entry_name = EXCLUDED.entry_name,
+         entry_offset = EXCLUDED.entry_offset, entry_compressed_size = EXCLUDED.entry_compressed_size,
+         entry_size = EXCLUDED.entry_size, entry_compression_method = EXCLUDED.entry_compression_method,
+         entry_crc32 = EXCLUDED.entry_crc32, subtotal = EXCLUDED.subtotal, descuento = EXCLUDED.descuento,
+         tipo_cambio = EXCLUDED.tipo_cambio, metodo_pago = EXCLUDED.metodo_pago,
+         forma_pago = EXCLUDED.forma_pago, uso_cfdi = EXCLUDED.uso_cfdi,
+         lugar_expedicion = EXCLUDED.lugar_expedicion, complementos = EXCLUDED.complementos,
+         updated_at = now()`,
       [
         solicitud.tenantId,
         solicitud.rfc,
@@ -252,7 +350,7 @@ export class PackageIndexer {
         document.nombreEmisor || null,
         document.rfcReceptor || null,
         document.nombreReceptor || null,
-        /^-?\d+(\.\d+)?$/.test(document.total) ? document.total : null,
+        decimalOrNull(document.total),
         document.moneda || null,
         paquete.id,
         entry.name,
@@ -261,6 +359,14 @@ export class PackageIndexer {
         entry.size,
         entry.compressionMethod,
         entry.crc32,
+        decimalOrNull(document.subTotal),
+        decimalOrNull(document.descuento),
+        decimalOrNull(document.tipoCambio),
+        document.metodoPago || null,
+        document.formaPago || null,
+        document.usoCfdi || null,
+        document.lugarExpedicion || null,
+        document.complementos.length > 0 ? [...document.complementos] : null,
       ],
     );
   }

@@ -24,7 +24,7 @@ export function createDescargaMasivaV2Handlers(
         async (input, context) => {
           // A missing or empty Peticion reads as no values: v1's rules then name what is required.
           const answer = await handler(toV1Input[operation](record(input.Peticion)), context);
-          return { Resultado: toV2Resultado[operation](record(answer)) };
+          return { [`${operation}Result`]: toV2Resultado[operation](record(answer)) };
         },
       ];
     }),

@@ -16,6 +16,7 @@ export const V2_OPERATIONS = [
   'ConsultarCfdi',
   'RecuperarCfdi',
   'ConsultarConciliacion',
+  'ConsultarPagos',
 ] as const;
 export type V2Operation = (typeof V2_OPERATIONS)[number];
 
@@ -103,7 +104,7 @@ function recuperarListaSolicitudes(peticion: Fields): SoapInput {
 function consultarCfdi(peticion: Fields): SoapInput {
   const input = withoutDefaults(peticion, [], PAGING);
   if (!('Filtro' in input) || input.Filtro === null) return input;
-  return { ...input, Filtro: withoutDefaults(record(input.Filtro), ['Efecto'], []) };
+  return { ...input, Filtro: withoutDefaults(record(input.Filtro), ['Efecto', 'TipoComprobante'], []) };
 }
 
 /** A v2 Peticion as the input of the v1 handler of the same operation. */
@@ -116,6 +117,8 @@ export const toV1Input: Readonly<Record<V2Operation, (peticion: Fields) => SoapI
   RecuperarCfdi: (peticion) => ({ ...peticion }),
   // Contexto's first value in v2 (Ambos) is v1's default already.
   ConsultarConciliacion: (peticion) => withoutDefaults(peticion, [], PAGING),
+  // FiltroPagos holds strings only: nothing there has a default to read as absent.
+  ConsultarPagos: (peticion) => withoutDefaults(peticion, [], PAGING),
 };
 
 /** v1's repeated Filtros/RfcContraparte as v2's list, in the same place among its siblings. */
@@ -141,7 +144,8 @@ function recuperarSolicitudResultado(answer: Fields): Fields {
 
 /**
  * A v1 answer as v2's Resultado. Only RecuperarSolicitud differs: v1's other answers already keep
- * their repeated elements inside list elements, which v2 names as types without changing the XML.
+ * their repeated elements inside list elements (ConsultarCfdi's Complementos, ConsultarPagos' Pagos,
+ * DoctosRelacionados and Saldos too), which v2 names as types without changing the XML.
  */
 export const toV2Resultado: Readonly<Record<V2Operation, (answer: Fields) => Fields>> = {
   RegistrarSolicitud: (answer) => answer,
@@ -151,4 +155,5 @@ export const toV2Resultado: Readonly<Record<V2Operation, (answer: Fields) => Fie
   ConsultarCfdi: (answer) => answer,
   RecuperarCfdi: (answer) => answer,
   ConsultarConciliacion: (answer) => answer,
+  ConsultarPagos: (answer) => answer,
 };

@@ -1,5 +1,6 @@
 import { AuthenticationError, generalErrors } from '../../errors';
 import type { CfdiService } from '../../services/cfdi';
+import type { PagosService } from '../../services/pagos';
 import type { SatHealth } from '../../services/sat-health';
 import type { ReconciliationService } from '../../services/reconciliation';
 import type {
@@ -10,7 +11,7 @@ import type {
 import type { SoapCallContext, SoapInput, SoapOperationHandler } from '../soap-call-context';
 import { consultarConciliacion } from './conciliacion';
 import { flag, integer, record, text, texts } from './input';
-import { cfdi, detalle, fecha, resultado, resumen } from './output';
+import { cfdi, detalle, fecha, pago, resultado, resumen, saldo } from './output';
 
 /** The services behind the DescargaMasiva binding. */
 export interface DescargaMasivaServices {
@@ -19,6 +20,8 @@ export interface DescargaMasivaServices {
   readonly links: DownloadLinkService;
   readonly cfdi: CfdiService;
   readonly reconciliation: ReconciliationService;
+  /** ConsultarPagos: the payment complements indexed, and each invoice's balance. */
+  readonly pagos: Pick<PagosService, 'search'>;
   /** SAT's health: RecuperarSolicitud notes when SAT, not the request, is in trouble (AvisoSat). */
   readonly satHealth?: Pick<SatHealth, 'noticeFor'>;
 }
@@ -126,6 +129,12 @@ export function createDescargaMasivaHandlers(
         fechaHasta: text(filtro.FechaHasta),
         efecto: text(filtro.Efecto),
         estatus: text(filtro.Estatus),
+        tipoComprobante: text(filtro.TipoComprobante),
+        complemento: text(filtro.Complemento),
+        moneda: text(filtro.Moneda),
+        serie: text(filtro.Serie),
+        folio: text(filtro.Folio),
+        rfcACuentaTerceros: text(filtro.RfcACuentaTerceros),
         ...(campo ? { orden: { campo, direccion: text(orden.Direccion) === 'DESC' ? 'DESC' : 'ASC' } } : {}),
         pagina: integer('Pagina', input.Pagina),
         tamanoPagina: integer('TamanoPagina', input.TamanoPagina),
@@ -152,5 +161,27 @@ export function createDescargaMasivaHandlers(
 
     ConsultarConciliacion: async (input, context) =>
       consultarConciliacion(services.reconciliation, tenantOf(context).tenantId, input),
+
+    ConsultarPagos: async (input, context) => {
+      const { tenantId } = tenantOf(context);
+      const filtro = record(input.Filtro);
+      const page = await services.pagos.search(tenantId, {
+        uuidDocumento: text(filtro.UuidDocumento),
+        uuidPago: text(filtro.UuidPago),
+        rfcEmisor: text(filtro.RfcEmisor),
+        rfcReceptor: text(filtro.RfcReceptor),
+        fechaPagoDesde: text(filtro.FechaPagoDesde),
+        fechaPagoHasta: text(filtro.FechaPagoHasta),
+        pagina: integer('Pagina', input.Pagina),
+        tamanoPagina: integer('TamanoPagina', input.TamanoPagina),
+      });
+      return {
+        Pagos: { Pago: page.rows.map(pago) },
+        Saldos: { Saldo: page.saldos.map(saldo) },
+        Total: page.total,
+        Pagina: page.page,
+        TotalPaginas: page.totalPages,
+      };
+    },
   };
 }

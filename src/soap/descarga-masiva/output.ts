@@ -1,5 +1,6 @@
 import { toMexicoWallClock } from '../../services/periods/mexico-time';
-import type { CfdiService } from '../../services/cfdi';
+import { EFECTOS, decimalText, type CfdiService } from '../../services/cfdi';
+import type { PagosPage } from '../../services/pagos';
 import type { SatNotice } from '../../services/sat-health';
 import type { RegistrationResult, SolicitudDetail } from '../../services/solicitudes';
 
@@ -9,6 +10,9 @@ type SatRequest = SolicitudDetail['satRequests'][number];
 type Paquete = SolicitudDetail['paquetes'][number];
 type SolicitudEstado = SolicitudDetail['historial'][number];
 type CfdiSearchRow = Awaited<ReturnType<CfdiService['search']>>['rows'][number];
+type PagoConsultado = PagosPage['rows'][number];
+type DocumentoPagado = PagoConsultado['documentos'][number];
+type SaldoDocumento = PagosPage['saldos'][number];
 
 /** Mexico City wall-clock text, as the contract writes every date-time. */
 export function fecha(date: Date | null | undefined): string | undefined {
@@ -18,6 +22,16 @@ export function fecha(date: Date | null | undefined): string | undefined {
 /** Our periods are half-open; clients wrote (and read) SAT's inclusive FechaFinal. */
 export function fechaFinal(end: Date | null | undefined): string | undefined {
   return end ? toMexicoWallClock(new Date(end.getTime() - 1000)) : undefined;
+}
+
+/**
+ * An amount as the xs:decimal the CFDI or SAT wrote, without the padding of the numeric(24,6) column
+ * (`7924.660000` → `7924.66`, `100.000000` → `100`). A value that is no decimal is left out rather than
+ * sent where the contract promises an xs:decimal.
+ */
+export function importe(value: string | null | undefined): string | undefined {
+  const text = decimalText(value);
+  return text !== undefined && /^-?\d+(\.\d+)?$/.test(text) ? text : undefined;
 }
 
 /** Drops undefined members so optional elements are left out rather than sent empty. */
@@ -167,8 +181,17 @@ export function detalle(detail: SolicitudDetail, aviso?: SatNotice): Record<stri
   };
 }
 
-/** One entry of ConsultarCfdi: what the index knows of a document (metadata and/or XML header). */
+/** Text that is there, or nothing: an empty value is left out rather than sent as an empty element. */
+function present(value: string | null | undefined): string | undefined {
+  return value === null || value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/**
+ * One entry of ConsultarCfdi: what the index knows of a document (metadata and/or XML header). The
+ * elements after TieneXml were added within v1, optional and at the end of the sequence, in its order.
+ */
 export function cfdi(row: CfdiSearchRow): Record<string, unknown> {
+  const tipo = row.tipoComprobante?.trim().toUpperCase();
   return compact({
     Uuid: row.uuid,
     RfcEmisor: row.rfcEmisor ?? '',
@@ -177,10 +200,77 @@ export function cfdi(row: CfdiSearchRow): Record<string, unknown> {
     NombreReceptor: row.nombreReceptor ?? undefined,
     FechaEmision: fecha(row.fechaEmision),
     FechaCertificacion: fecha(row.fechaCertificacion),
-    Monto: row.monto ?? undefined,
+    Monto: importe(row.monto),
     Efecto: row.efecto ?? undefined,
     Estatus: row.estatus ?? undefined,
     FechaCancelacion: fecha(row.fechaCancelacion),
     TieneXml: row.paqueteId !== null,
+    RfcPac: present(row.rfcPac),
+    RfcACuentaTerceros: present(row.rfcACuentaTerceros),
+    NombreACuentaTerceros: present(row.nombreACuentaTerceros),
+    Version: present(row.version),
+    // The contract's enumeration: a value outside it (none is expected) is left out, not sent invalid.
+    TipoComprobante: tipo && (EFECTOS as readonly string[]).includes(tipo) ? tipo : undefined,
+    Serie: present(row.serie),
+    Folio: present(row.folio),
+    Fecha: fecha(row.fecha),
+    FechaTimbrado: fecha(row.fechaTimbrado),
+    SubTotal: importe(row.subTotal),
+    Descuento: importe(row.descuento),
+    Total: importe(row.total),
+    Moneda: present(row.moneda),
+    TipoCambio: importe(row.tipoCambio),
+    MetodoPago: present(row.metodoPago),
+    FormaPago: present(row.formaPago),
+    UsoCfdi: present(row.usoCfdi),
+    LugarExpedicion: present(row.lugarExpedicion),
+    Complementos: row.complementos?.length ? { Complemento: [...row.complementos] } : undefined,
+  });
+}
+
+function doctoRelacionado(documento: DocumentoPagado): Record<string, unknown> {
+  return compact({
+    IdDocumento: documento.idDocumento,
+    Serie: present(documento.serie),
+    Folio: present(documento.folio),
+    MonedaDR: present(documento.monedaDR),
+    EquivalenciaDR: importe(documento.equivalenciaDR),
+    TipoCambioDR: importe(documento.tipoCambioDR),
+    NumParcialidad: documento.numParcialidad ?? undefined,
+    ImpSaldoAnt: importe(documento.impSaldoAnt),
+    ImpPagado: importe(documento.impPagado),
+    ImpSaldoInsoluto: importe(documento.impSaldoInsoluto),
+  });
+}
+
+/** One `Pago` of ConsultarPagos: the payment CFDI's data, the Pago's, and the invoices it settles. */
+export function pago(item: PagoConsultado): Record<string, unknown> {
+  return compact({
+    UuidPago: item.uuid,
+    Indice: item.indice,
+    Version: item.version,
+    RfcEmisor: present(item.rfcEmisor),
+    NombreEmisor: present(item.nombreEmisor),
+    RfcReceptor: present(item.rfcReceptor),
+    NombreReceptor: present(item.nombreReceptor),
+    Estatus: item.estatus ?? undefined,
+    FechaPago: fecha(item.fechaPago),
+    FormaDePagoP: present(item.formaDePagoP),
+    MonedaP: present(item.monedaP),
+    TipoCambioP: importe(item.tipoCambioP),
+    Monto: importe(item.monto),
+    DoctosRelacionados: { DoctoRelacionado: item.documentos.map(doctoRelacionado) },
+  });
+}
+
+/** ConsultarPagos' balance of one invoice: the last ImpSaldoInsoluto and the sum paid. */
+export function saldo(item: SaldoDocumento): Record<string, unknown> {
+  return compact({
+    UuidDocumento: item.idDocumento,
+    MonedaDR: present(item.monedaDR),
+    SaldoInsoluto: importe(item.saldoInsoluto),
+    TotalPagado: importe(item.totalPagado),
+    Parcialidades: item.parcialidades,
+    UltimaParcialidad: item.ultimaParcialidad ?? undefined,
   });
 }

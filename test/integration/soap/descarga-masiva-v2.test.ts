@@ -10,6 +10,7 @@ import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/logging';
 import { startApplication, type RunningApplication } from '../../../src/main';
 import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { invoicePaidInPartialities, printed } from '../../helpers/payment-corpus';
 
 /*
  * Contract v2 (wsdl/v2, urn:descarga-masiva:v2) over real HTTP, with node-soap clients generated from
@@ -94,8 +95,8 @@ describe('DescargaMasiva contract v2 over HTTP', () => {
     const [result, rawResponse, , rawRequest] = await method({ Peticion: peticion });
     expectValidV2(bodyPayload(rawRequest));
     expectValidV2(bodyPayload(rawResponse));
-    expect(Object.keys(result)).toEqual(['Resultado']);
-    return result.Resultado as Fields;
+    expect(Object.keys(result)).toEqual([`${operation}Result`]);
+    return result[`${operation}Result`] as Fields;
   }
 
   async function fault(operation: string, peticion: Fields): Promise<FaultDetail & { raw: string }> {
@@ -460,6 +461,74 @@ describe('DescargaMasiva contract v2 over HTTP', () => {
     const found = faultOf(error);
     expect(found.Codigo).toBe('DM-9009');
     expect(found.raw).toContain('xmlns:dm="urn:descarga-masiva:v1"');
+  });
+
+  it("answers ConsultarCfdi's added fields and filters, and ConsultarPagos' partialities and balance", async () => {
+    const paid = invoicePaidInPartialities(RFC, 2025);
+    const registered = await call('RegistrarSolicitud', {
+      Rfc: RFC,
+      FechaInicial: paid.fechaInicial,
+      FechaFinal: paid.fechaFinal,
+      Contexto: 'Emitidos',
+      TipoSolicitud: 'Ambos',
+    });
+    for (const resultado of list(record(registered.Resultados).Resultado))
+      expect((await untilFinal(String(resultado.IdSolicitud))).Estado).toBe('Completada');
+
+    const period = { RfcEmisor: RFC, FechaDesde: paid.fechaInicial, FechaHasta: paid.fechaFinal };
+    const rows = async (peticion: Fields): Promise<Fields[]> =>
+      list(record((await call('ConsultarCfdi', { TamanoPagina: 500, ...peticion })).Cfdis).Cfdi);
+    const all = await rows({ Filtro: period });
+    expect(all).toHaveLength(paid.issued.length);
+    const tercero = paid.issued.find((document) => document.rfcACuentaTerceros);
+    expect(all.find((row) => row.Uuid === tercero?.uuid.toLowerCase())).toMatchObject({
+      RfcACuentaTerceros: tercero?.rfcACuentaTerceros,
+      NombreACuentaTerceros: tercero?.nombreACuentaTerceros,
+    });
+    for (const row of all) {
+      const document = paid.issued.find((item) => item.uuid.toLowerCase() === row.Uuid);
+      expect([row.TipoComprobante, row.Version, String(row.Total), row.Moneda, row.UsoCfdi]).toEqual([
+        document?.efecto,
+        document?.version,
+        printed(document?.monto ?? ''),
+        document?.moneda,
+        'G03',
+      ]);
+      expect(list(record(row.Complementos).Complemento)).toContain('TimbreFiscalDigital');
+    }
+    // Todos, the first value a .NET client never sends, does not filter.
+    const uuids = (found: Fields[]): string[] => found.map((row) => String(row.Uuid)).sort();
+    expect(uuids(await rows({ Filtro: { ...period, TipoComprobante: 'Todos' } }))).toEqual(uuids(all));
+    expect(uuids(await rows({ Filtro: { ...period, TipoComprobante: 'P' } }))).toEqual(
+      uuids(all.filter((row) => row.TipoComprobante === 'P')),
+    );
+    const byTotal = await rows({ Filtro: period, Orden: { Campo: 'Total', Direccion: 'DESC' } });
+    const totals = byTotal.map((row) => Number(row.Total));
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+
+    const pagos = await call('ConsultarPagos', {
+      Filtro: { UuidDocumento: paid.invoice.uuid },
+      Pagina: 0,
+      TamanoPagina: 0,
+    });
+    expect([Number(pagos.Total), Number(pagos.Pagina)]).toEqual([paid.partialities.length, 1]);
+    const invoice = paid.invoice.uuid.toLowerCase();
+    const numbers = list(record(pagos.Pagos).Pago).map((pago) =>
+      list(record(pago.DoctosRelacionados).DoctoRelacionado)
+        .filter((docto) => docto.IdDocumento === invoice)
+        .map((docto) => [Number(docto.NumParcialidad), String(docto.ImpSaldoInsoluto)]),
+    );
+    expect(numbers).toEqual(
+      paid.partialities.map(({ docto }) => [[docto.numParcialidad, printed(docto.impSaldoInsoluto)]]),
+    );
+    const last = paid.partialities.at(-1)?.docto;
+    const [saldo] = list(record(pagos.Saldos).Saldo).filter((item) => item.UuidDocumento === invoice);
+    expect([String(saldo?.SaldoInsoluto), Number(saldo?.Parcialidades)]).toEqual([
+      printed(last?.impSaldoInsoluto ?? ''),
+      paid.partialities.length,
+    ]);
+    const cents = (amount: unknown): number => Math.round(Number(amount) * 100);
+    expect(cents(saldo?.TotalPagado) + cents(saldo?.SaldoInsoluto)).toBe(cents(paid.invoice.monto));
   });
 });
 

@@ -116,6 +116,7 @@ describe('SOAP contract cases from fixtures/soap', () => {
       [
         'ConsultarCfdi',
         'ConsultarConciliacion',
+        'ConsultarPagos',
         'RecuperarCfdi',
         'RecuperarLinkDescarga',
         'RecuperarListaSolicitudes',

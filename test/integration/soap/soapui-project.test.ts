@@ -48,6 +48,7 @@ const EXPECTED: Record<string, { answer: boolean; faults: string[] }> = {
   ConsultarCfdi: { answer: true, faults: [] },
   RecuperarCfdi: { answer: false, faults: ['DM-9017'] },
   ConsultarConciliacion: { answer: true, faults: [] },
+  ConsultarPagos: { answer: true, faults: [] },
 };
 
 const exec = promisify(execFile);

@@ -53,6 +53,7 @@ const DM_BASES: Record<string, Tree> = {
     FechaInicial: '2026-01-01T00:00:00',
     FechaFinal: '2026-01-31T23:59:59',
   },
+  ConsultarPagos: {},
 };
 
 const MYSUITE_BASES: Record<string, Record<string, string>> = {

@@ -17,6 +17,7 @@ import { Browser } from '../../helpers/web-browser';
 
 const RFC = 'EKU9003173C9';
 const FINAL = ['Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida'];
+const TERCERO = 'CACX7605101P8';
 const FORMULAS = ['=HYPERLINK("http://ejemplo.invalid","clic")', '+52 55 1234 5678', '-1+2', '@SUM(1,2)'];
 
 /** One document as the index holds it, merged here from both tables without the explorer's SQL. */
@@ -37,6 +38,30 @@ interface Indexed {
   moneda: string | null;
   objectKey: string | null;
   entryName: string | null;
+  rfcACuentaTerceros: string | null;
+  nombreACuentaTerceros: string | null;
+  /** The XML's header, as the columns print it. */
+  xml: {
+    version: string | null;
+    tipoComprobante: string | null;
+    subTotal: string | null;
+    descuento: string | null;
+    total: string | null;
+    tipoCambio: string | null;
+    metodoPago: string | null;
+    formaPago: string | null;
+    usoCfdi: string | null;
+    lugarExpedicion: string | null;
+    complementos: string[] | null;
+  } | null;
+}
+
+/** `7924.660000` → `7924.66`, `100.000000` → `100`: amounts as clients get them. */
+function canonical(text: string | null | undefined): string {
+  if (!text) return '';
+  const [whole = '0', fraction = ''] = text.split('.');
+  const kept = fraction.replace(/0+$/, '');
+  return kept ? `${whole}.${kept}` : whole;
 }
 
 const mexicoDay = new Intl.DateTimeFormat('en-CA', {
@@ -136,6 +161,10 @@ describe('web interface: the CFDI explorer', () => {
   let pg: Client;
   let demoTenant: string;
   let index: Indexed[];
+  /** A payment CFDI whose complement settles `settled` (two held invoices) and one unknown document. */
+  let payment: string;
+  let settled: string[];
+  const UNKNOWN = 'ffffffff-0000-4000-8000-00000000000f';
   const demo = (): Browser => browsers.demo as Browser;
   const other = (): Browser => browsers.other as Browser;
   const browsers: { demo?: Browser; other?: Browser } = {};
@@ -143,19 +172,22 @@ describe('web interface: the CFDI explorer', () => {
   async function loadIndex(): Promise<Indexed[]> {
     const { rows: metadata } = await pg.query<Record<string, string | Date | null>>(
       `SELECT rfc, uuid::text AS uuid, rfc_emisor, nombre_emisor, rfc_receptor, nombre_receptor,
-              fecha_emision AS fecha, monto::text AS monto, efecto, estatus
+              fecha_emision AS fecha, monto::text AS monto, efecto, estatus, rfc_a_cuenta_terceros,
+              nombre_a_cuenta_terceros
          FROM cfdi_metadata WHERE tenant_id = $1`,
       [demoTenant],
     );
-    const { rows: documents } = await pg.query<Record<string, string | Date | null>>(
+    const { rows: documents } = await pg.query<Record<string, string | string[] | Date | null>>(
       `SELECT d.rfc, d.uuid::text AS uuid, d.rfc_emisor, d.nombre_emisor, d.rfc_receptor, d.nombre_receptor,
               d.fecha, d.total::text AS monto, d.tipo_comprobante AS efecto, d.serie, d.folio, d.moneda,
-              p.object_key, d.entry_name
+              p.object_key, d.entry_name, d.version, d.tipo_comprobante, d.subtotal::text AS subtotal,
+              d.descuento::text AS descuento, d.total::text AS total, d.tipo_cambio::text AS tipo_cambio,
+              d.metodo_pago, d.forma_pago, d.uso_cfdi, d.lugar_expedicion, d.complementos
          FROM cfdi_documents d JOIN paquetes p ON p.id = d.paquete_id WHERE d.tenant_id = $1`,
       [demoTenant],
     );
     const merged = new Map<string, Indexed>();
-    const text = (value: string | Date | null | undefined): string | null =>
+    const text = (value: string | string[] | Date | null | undefined): string | null =>
       value === undefined || value === null ? null : String(value);
     for (const row of [...documents, ...metadata]) {
       const key = `${String(row.rfc)}|${String(row.uuid)}`;
@@ -181,6 +213,27 @@ describe('web interface: the CFDI explorer', () => {
         moneda: isMetadata ? (before?.moneda ?? null) : text(row.moneda),
         objectKey: isMetadata ? (before?.objectKey ?? null) : text(row.object_key),
         entryName: isMetadata ? (before?.entryName ?? null) : text(row.entry_name),
+        rfcACuentaTerceros: isMetadata
+          ? text(row.rfc_a_cuenta_terceros)
+          : (before?.rfcACuentaTerceros ?? null),
+        nombreACuentaTerceros: isMetadata
+          ? text(row.nombre_a_cuenta_terceros)
+          : (before?.nombreACuentaTerceros ?? null),
+        xml: isMetadata
+          ? (before?.xml ?? null)
+          : {
+              version: text(row.version),
+              tipoComprobante: text(row.tipo_comprobante),
+              subTotal: text(row.subtotal),
+              descuento: text(row.descuento),
+              total: text(row.total),
+              tipoCambio: text(row.tipo_cambio),
+              metodoPago: text(row.metodo_pago),
+              formaPago: text(row.forma_pago),
+              usoCfdi: text(row.uso_cfdi),
+              lugarExpedicion: text(row.lugar_expedicion),
+              complementos: (row.complementos as string[] | null) ?? null,
+            },
       });
     }
     return [...merged.values()];
@@ -271,6 +324,83 @@ describe('web interface: the CFDI explorer', () => {
           target.uuid,
         ]);
     }
+
+    // The XML header columns the simulator's documents leave empty (only where the indexer did not
+    // fill them), series and numbers on two invoices, a discount and exchange rate on one, and third
+    // parties on a document held with its XML and on one known only by its metadata.
+    await pg.query(
+      `UPDATE cfdi_documents SET complementos = CASE WHEN tipo_comprobante = 'P'
+         THEN ARRAY['TimbreFiscalDigital', 'Pagos'] ELSE ARRAY['TimbreFiscalDigital'] END
+        WHERE tenant_id = $1 AND complementos IS NULL AND tipo_documento = 'CFDI'`,
+      [demoTenant],
+    );
+    await pg.query(
+      `UPDATE cfdi_documents SET metodo_pago = 'PUE', forma_pago = '03', uso_cfdi = 'G03'
+        WHERE tenant_id = $1 AND metodo_pago IS NULL AND tipo_comprobante = 'I'`,
+      [demoTenant],
+    );
+    const { rows: invoices } = await pg.query<{ uuid: string }>(
+      `SELECT d.uuid::text FROM cfdi_documents d JOIN cfdi_metadata m USING (tenant_id, rfc, uuid)
+        WHERE d.tenant_id = $1 AND d.tipo_comprobante = 'I' AND d.moneda = 'USD' AND d.total > 100
+        ORDER BY d.uuid LIMIT 2`,
+      [demoTenant],
+    );
+    expect(invoices).toHaveLength(2);
+    for (const [position, invoice] of invoices.entries())
+      await pg.query(
+        `UPDATE cfdi_documents SET serie = 'F-19', folio = $3, subtotal = total + 10.5, descuento = 10.5, metodo_pago = 'PUE',
+                tipo_cambio = 17.1234
+          WHERE tenant_id = $1 AND uuid = $2::uuid`,
+        [demoTenant, invoice.uuid, `004${position + 2}`],
+      );
+    const { rows: unheld } = await pg.query<{ uuid: string }>(
+      `SELECT m.uuid::text FROM cfdi_metadata m
+        WHERE m.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM cfdi_documents d WHERE d.tenant_id = m.tenant_id AND d.uuid = m.uuid)
+        ORDER BY m.uuid LIMIT 1`,
+      [demoTenant],
+    );
+    await pg.query(
+      `UPDATE cfdi_metadata SET rfc_a_cuenta_terceros = $2, nombre_a_cuenta_terceros = 'XOCHILT CASAS CHAVEZ'
+        WHERE tenant_id = $1 AND uuid = ANY($3::uuid[])`,
+      [demoTenant, TERCERO, [invoices[0]?.uuid, unheld[0]?.uuid]],
+    );
+
+    // A payment: one Pago of 1500.50 settling two held invoices and a document the tenant does not hold.
+    const { rows: payments } = await pg.query<{ uuid: string; rfc: string }>(
+      `SELECT d.uuid::text, d.rfc FROM cfdi_documents d
+        WHERE d.tenant_id = $1 AND d.tipo_comprobante = 'P'
+          AND NOT EXISTS (SELECT 1 FROM cfdi_metadata m WHERE m.tenant_id = d.tenant_id AND m.uuid = d.uuid AND m.estatus = 'Cancelado')
+        ORDER BY d.uuid LIMIT 1`,
+      [demoTenant],
+    );
+    const { rows: owed } = await pg.query<{ uuid: string }>(
+      `SELECT d.uuid::text FROM cfdi_documents d
+        WHERE d.tenant_id = $1 AND d.tipo_comprobante = 'I' AND coalesce(d.serie, '') <> 'F-19'
+          AND NOT EXISTS (SELECT 1 FROM cfdi_pago_documentos x WHERE x.tenant_id = d.tenant_id AND x.id_documento = d.uuid::text)
+        ORDER BY d.uuid LIMIT 2`,
+      [demoTenant],
+    );
+    payment = payments[0]?.uuid ?? '';
+    settled = owed.map((row) => row.uuid);
+    expect(settled).toHaveLength(2);
+    // Whatever the indexer stored for this payment is replaced by these rows.
+    await pg.query(`DELETE FROM cfdi_pagos WHERE tenant_id = $1 AND uuid = $2::uuid`, [demoTenant, payment]);
+    await pg.query(
+      `INSERT INTO cfdi_pagos (tenant_id, rfc, uuid, indice, version_pagos, fecha_pago, forma_de_pago_p, moneda_p, monto)
+       VALUES ($1, $2, $3::uuid, 1, '2.0', '2025-03-10T18:00:00Z', '03', 'MXN', 1500.50)`,
+      [demoTenant, payments[0]?.rfc, payment],
+    );
+    for (const [position, [idDocumento, anterior, pagado, insoluto]] of [
+      [settled[0], '2000.00', '1000.50', '999.50'],
+      [settled[1], '800', '500.000', '300'],
+      [UNKNOWN, '0.5', '0.5', '0'],
+    ].entries())
+      await pg.query(
+        `INSERT INTO cfdi_pago_documentos (tenant_id, rfc, uuid, indice_pago, indice, id_documento, moneda_dr,
+            num_parcialidad, imp_saldo_ant, imp_pagado, imp_saldo_insoluto)
+         VALUES ($1, $2, $3::uuid, 1, $4, $5, 'MXN', $4, $6, $7, $8)`,
+        [demoTenant, payments[0]?.rfc, payment, position + 1, idDocumento, anterior, pagado, insoluto],
+      );
     index = await loadIndex();
   }, 150_000);
 
@@ -356,6 +486,189 @@ describe('web interface: the CFDI explorer', () => {
     expect(filtered).toContain('href="/cfdi/exportar.csv?efecto=E&amp;orden=Monto&amp;direccion=DESC"');
     expect(filtered).toContain('href="/cfdi/exportar.xlsx?efecto=E&amp;orden=Monto&amp;direccion=DESC"');
     expect(filtered).toContain('href="/cfdi/exportar.zip?efecto=E&amp;orden=Monto&amp;direccion=DESC"');
+  });
+
+  it('filters by series, number, currency, complement and third party, and sorts by Total', async () => {
+    const withTercero = index.filter((doc) => doc.rfcACuentaTerceros === TERCERO);
+    expect(withTercero.some((doc) => doc.held)).toBe(true);
+    expect(withTercero.some((doc) => !doc.held)).toBe(true);
+    expect(index.some((doc) => doc.xml?.complementos?.includes('Pagos'))).toBe(true);
+    const cases: { query: Record<string, string>; expected: (doc: Indexed) => boolean }[] = [
+      { query: { serie: 'F-19' }, expected: (doc) => doc.serie === 'F-19' },
+      {
+        query: { serie: 'F-19', folio: '0042' },
+        expected: (doc) => doc.serie === 'F-19' && doc.folio === '0042',
+      },
+      { query: { moneda: 'usd' }, expected: (doc) => doc.moneda === 'USD' },
+      {
+        query: { complemento: 'pagos' },
+        expected: (doc) => doc.xml?.complementos?.includes('Pagos') ?? false,
+      },
+      {
+        query: { complemento: 'TimbreFiscalDigital', efecto: 'I' },
+        expected: (doc) =>
+          doc.efecto === 'I' && (doc.xml?.complementos?.includes('TimbreFiscalDigital') ?? false),
+      },
+      {
+        query: { rfcACuentaTerceros: TERCERO.toLowerCase() },
+        expected: (doc) => doc.rfcACuentaTerceros === TERCERO,
+      },
+    ];
+    for (const { query, expected } of cases) {
+      const response = await demo().get(`/cfdi?${new URLSearchParams(query).toString()}`);
+      expect(response.status).toBe(200);
+      const page = await response.text();
+      const matching = index.filter(expected);
+      expect(matching.length).toBeGreaterThan(0);
+      expect({ query, total: totalOf(page) }).toEqual({ query, total: matching.length });
+      const wanted = new Set(matching.map((doc) => doc.uuid));
+      for (const uuid of uuidsOf(page)) expect(wanted.has(uuid)).toBe(true);
+      // The form keeps what was asked.
+      const [name, value] = Object.entries(query)[0] as [string, string];
+      expect(page).toContain(`name="${name}" value="${value}"`);
+    }
+    // The row shows series and number, and the third party under the issuer.
+    const tercero = await (await demo().get(`/cfdi?rfcACuentaTerceros=${TERCERO}`)).text();
+    expect(tercero).toContain(`data-tercero="${TERCERO}"`);
+    expect(tercero).toMatch(/a cuenta de CACX7605101P8 · XOCHILT CASAS CHAVEZ/);
+    const series = await (await demo().get('/cfdi?serie=F-19&folio=0042')).text();
+    expect(series).toContain('<td data-serie-folio>F-19 0042</td>');
+    for (const [query, code] of [
+      ['moneda=Pesos', 'DM-2002'],
+      ['folio=a%7Cb', 'DM-2002'],
+      ['complemento=Pagos%2CNomina', 'DM-2002'],
+      ['rfcACuentaTerceros=X', 'DM-9001'],
+    ] as const) {
+      const refused = await demo().get(`/cfdi?${query}`);
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain(`<p class="alert" role="alert"><strong>${code}</strong>`);
+    }
+
+    // The XML's Total either way; documents without one (metadata only) last, by UUID.
+    const byTotal = (direction: 1 | -1) =>
+      [...index].sort((a, b) => {
+        const [x, y] = [a.xml?.total, b.xml?.total];
+        if (!x || !y) return x ? -1 : y ? 1 : a.uuid < b.uuid ? -1 : 1;
+        const difference = (micros(x) - micros(y)) * BigInt(direction);
+        return difference < 0n ? -1 : difference > 0n ? 1 : a.uuid < b.uuid ? -1 : 1;
+      });
+    expect(index.some((doc) => !doc.xml?.total)).toBe(true);
+    const sorted = await (await demo().get('/cfdi?orden=Total&direccion=DESC')).text();
+    expect(uuidsOf(sorted)).toEqual(
+      byTotal(-1)
+        .slice(0, 25)
+        .map((doc) => doc.uuid),
+    );
+    const lastPage = Math.ceil(index.length / 25);
+    const last = await (await demo().get(`/cfdi?orden=Total&direccion=ASC&pagina=${lastPage}`)).text();
+    expect(uuidsOf(last)).toEqual(
+      byTotal(1)
+        .slice((lastPage - 1) * 25)
+        .map((doc) => doc.uuid),
+    );
+    expect(sorted).toContain('href="/cfdi/exportar.csv?orden=Total&amp;direccion=DESC"');
+  });
+
+  it('shows every field of a document: the XML header, the third party, amounts as written', async () => {
+    const doc = index.find((item) => item.serie === 'F-19' && item.folio === '0042') as Indexed;
+    const xml = doc.xml as NonNullable<Indexed['xml']>;
+    const grouped = (text: string): string =>
+      text.replace(/^-?\d+/, (whole) => whole.replace(/\B(?=(\d{3})+$)/g, ','));
+    const page = await (await demo().get(`/cfdi/${doc.uuid}`)).text();
+    const campo = (name: string): string | undefined =>
+      new RegExp(`<dd data-campo="${name}">([^<]*)</dd>`).exec(page)?.[1];
+    expect({
+      tipoComprobante: campo('tipoComprobante'),
+      version: campo('version'),
+      serie: campo('serie'),
+      folio: campo('folio'),
+      subTotal: campo('subTotal'),
+      descuento: campo('descuento'),
+      totalXml: campo('totalXml'),
+      total: campo('total'),
+      monedaXml: campo('monedaXml'),
+      tipoCambio: campo('tipoCambio'),
+      metodoPago: campo('metodoPago'),
+      formaPago: campo('formaPago'),
+      usoCfdi: campo('usoCfdi'),
+      complementos: campo('complementos'),
+      terceros: campo('terceros'),
+    }).toEqual({
+      tipoComprobante: 'I · Ingreso',
+      version: xml.version,
+      serie: 'F-19',
+      folio: '0042',
+      subTotal: `${grouped(canonical(xml.subTotal))} USD`,
+      descuento: '10.5 USD',
+      totalXml: `${grouped(canonical(xml.total))} USD`,
+      total: `${grouped(canonical(xml.total))} USD`,
+      monedaXml: 'USD',
+      tipoCambio: '17.1234',
+      metodoPago: xml.metodoPago,
+      formaPago: xml.formaPago,
+      usoCfdi: xml.usoCfdi,
+      complementos: xml.complementos?.join(', '),
+      terceros: `${TERCERO} · XOCHILT CASAS CHAVEZ`,
+    });
+    expect(page).not.toMatch(/data-campo="(subTotal|descuento|totalXml|total)">[\d,]+\.\d*0\b/);
+    for (const name of ['lugarExpedicion', 'fecha', 'fechaTimbrado']) expect(campo(name)).toBeDefined();
+
+    // In English, the same fields under English labels.
+    const english = new Browser(application.url);
+    await english.signIn('demo', 'demo');
+    await english.get('/idioma/en');
+    const translated = await (await english.get(`/cfdi/${doc.uuid}`)).text();
+    for (const label of [
+      'Voucher (from the XML)',
+      'Voucher type',
+      'Exchange rate',
+      'On behalf of a third party',
+    ])
+      expect(translated).toContain(label);
+
+    // Known only by its metadata: the third party is there, the XML's header is not.
+    const unheld = index.find((item) => !item.held && item.rfcACuentaTerceros === TERCERO) as Indexed;
+    const metadataOnly = await (await demo().get(`/cfdi/${unheld.uuid}`)).text();
+    expect(metadataOnly).toContain(`<dd data-campo="terceros">${TERCERO} · XOCHILT CASAS CHAVEZ</dd>`);
+    expect(metadataOnly).toContain('Sin el XML no se conocen los datos del comprobante.');
+    expect(metadataOnly).not.toContain('data-campo="subTotal"');
+  });
+
+  it('lists the invoices a payment settles and the payments of an invoice, linked both ways', async () => {
+    const paymentPage = await (await demo().get(`/cfdi/${payment}`)).text();
+    const section = paymentPage.split('data-pagos="pago"')[1]?.split('</section>')[0] ?? '';
+    expect(section).toContain('Documentos que liquida');
+    expect(section).toMatch(/Pago 1: 1,500\.5 MXN el /);
+    const listed = [...section.matchAll(/<tr data-documento="([^"]+)">([\s\S]*?)<\/tr>/g)].map(
+      ([, id, cells]) => ({
+        id,
+        linked: (cells as string).includes(`href="/cfdi/${id}"`),
+        pagado: /data-pagado="([^"]*)"/.exec(cells as string)?.[1],
+        saldo: /data-saldo="([^"]*)"/.exec(cells as string)?.[1],
+      }),
+    );
+    expect(listed).toEqual([
+      { id: settled[0], linked: true, pagado: '1000.5', saldo: '999.5' },
+      { id: settled[1], linked: true, pagado: '500', saldo: '300' },
+      // Not in the tenant's index: shown, not linked.
+      { id: UNKNOWN, linked: false, pagado: '0.5', saldo: '0' },
+    ]);
+    expect(section).toContain(`<code>${UNKNOWN.toUpperCase()}</code>`);
+
+    const invoicePage = await (await demo().get(`/cfdi/${settled[0]}`)).text();
+    const payments = invoicePage.split('data-pagos="factura"')[1]?.split('</section>')[0] ?? '';
+    expect(payments).toContain('Pagos recibidos');
+    expect(payments).toMatch(
+      /class="cfdi-saldo"\s+data-pagado="1000.5"\s+data-saldo="999.5"\s+data-parcialidades="1"/,
+    );
+    expect(payments).toMatch(new RegExp(`<tr\\s+data-pago="${payment}"\\s+data-parcialidad="1"\\s*>`));
+    expect(payments).toContain(`href="/cfdi/${payment}"`);
+    expect(payments).toMatch(/Parcialidades: 1 · pagado 1,000\.5 MXN · saldo insoluto 999\.5 MXN/);
+
+    // An invoice paid in one exhibition that no payment settles has no payments section.
+    const paidOnce = index.find((doc) => doc.serie === 'F-19') as Indexed;
+    expect(paidOnce.xml?.metodoPago).toBe('PUE');
+    expect(await (await demo().get(`/cfdi/${paidOnce.uuid}`)).text()).not.toContain('data-pagos=');
   });
 
   it('draws totals per month and per counterpart of the current search as accessible SVG', async () => {
@@ -509,6 +822,58 @@ describe('web interface: the CFDI explorer', () => {
       return [micros(row[column('Monto')]), row[column('Estatus')], row[column('Xml')]];
     });
     expect(shown).toEqual(index.map((doc) => [micros(doc.monto), doc.estatus ?? '', doc.held ? 'Sí' : 'No']));
+    // Every field ConsultarCfdi answers has its column, Spanish names, amounts as SAT wrote them.
+    for (const name of [
+      'TipoComprobante',
+      'Fecha',
+      'FechaTimbrado',
+      'SubTotal',
+      'Descuento',
+      'Total',
+      'TipoCambio',
+      'MetodoPago',
+      'FormaPago',
+      'UsoCfdi',
+      'LugarExpedicion',
+      'Complementos',
+      'RfcACuentaTerceros',
+      'NombreACuentaTerceros',
+    ])
+      expect(header).toContain(name);
+    const fields = index.map((doc) => {
+      const row = byUuid.get(doc.uuid) as string[];
+      return [
+        'Total',
+        'SubTotal',
+        'Descuento',
+        'TipoCambio',
+        'TipoComprobante',
+        'Complementos',
+        'RfcACuentaTerceros',
+        'NombreACuentaTerceros',
+        'Serie',
+        'Folio',
+      ].map((name) => row[column(name)]);
+    });
+    expect(fields).toEqual(
+      index.map((doc) => [
+        canonical(doc.xml?.total),
+        canonical(doc.xml?.subTotal),
+        canonical(doc.xml?.descuento),
+        canonical(doc.xml?.tipoCambio),
+        doc.xml?.tipoComprobante ?? '',
+        doc.xml?.complementos?.join(', ') ?? '',
+        doc.rfcACuentaTerceros ?? '',
+        doc.nombreACuentaTerceros ?? '',
+        doc.serie ?? '',
+        doc.folio ?? '',
+      ]),
+    );
+    const amounts = rows.flatMap((row) =>
+      ['Monto', 'SubTotal', 'Descuento', 'Total', 'TipoCambio'].map((name) => row[column(name)] as string),
+    );
+    expect(amounts.filter((amount) => amount !== '' && !/^-?\d+(\.\d*[1-9])?$/.test(amount))).toEqual([]);
+    expect(amounts).toContain('10.5');
     // Quotes inside a name are doubled inside a quoted field.
     expect(text).toContain('"COMERCIALIZADORA ""LA COSTEÑA"" DEL NORTE"');
     // What a spreadsheet would evaluate starts with an apostrophe; nothing else changes.
@@ -567,6 +932,9 @@ describe('web interface: the CFDI explorer', () => {
       'Rfc',
       'TipoDocumento',
     ]);
+    expect(sheetRows[0]?.cells.map((header) => header.text)).toEqual(
+      expect.arrayContaining(['Total', 'SubTotal', 'TipoComprobante', 'RfcACuentaTerceros', 'Complementos']),
+    );
     const data = sheetRows.slice(1);
     expect(new Set(data.map((row) => row.cells[0]?.text.toLowerCase()))).toEqual(
       new Set(vigentes.map((doc) => doc.uuid)),

@@ -12,6 +12,7 @@ const COMMANDS = [
   'worker',
   'sat-simulator',
   'export',
+  'reindex',
   'webhook',
 ];
 
@@ -69,5 +70,6 @@ describe('descarga-masiva --help', () => {
     expect(flags('webhook', 'remove')).toEqual(['--id', '--tenant']);
     expect(flags('webhook', 'deliveries')).toEqual(['--id', '--json', '--limit', '--tenant']);
     expect(flags('export')).toEqual(['--dest', '--extract', '--rfc', '--since', '--tenant']);
+    expect(flags('reindex')).toEqual(['--rfc', '--tenant']);
   });
 });

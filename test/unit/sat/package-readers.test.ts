@@ -371,6 +371,64 @@ describe('readCfdiPackage', () => {
     ]);
   });
 
+  it("reads the whole header of CFDI 3.2's lower-case attributes, its free-text payment fields included", async () => {
+    const events = await all(readCfdiPackage(path.join(fixtures, 'phpcfdi/zip/cfdi.zip')));
+    const [first] = events.filter(
+      (event): event is Extract<CfdiEvent, { kind: 'document' }> => event.kind === 'document',
+    );
+    expect(first?.document).toMatchObject({
+      version: '3.2',
+      tipoComprobante: 'I',
+      fechaTimbrado: '2019-07-24T11:58:36',
+      nombreEmisor: 'Empresa de Pruebas SA',
+      nombreReceptor: 'Exportadora de Ganado HOLSTEIN S.A.',
+      subTotal: '35000.00',
+      descuento: '0.00',
+      total: '40600.00',
+      moneda: 'Pesos',
+      tipoCambio: '',
+      metodoPago: 'No Identificado',
+      formaPago: 'PAGO EN UNA SOLA EXHIBICION',
+      usoCfdi: '',
+      lugarExpedicion: 'Monterrey, Nuevo León',
+      complementos: ['TimbreFiscalDigital'],
+    });
+  });
+
+  it("reads CFDI 4.0's header: UsoCFDI from the Receptor, every complement once, none of a concept's", async () => {
+    const xml = cfdi40('66666666-6666-4666-8666-666666666666')
+      .replace(
+        'TipoDeComprobante="P" Total="0" Moneda="XXX"',
+        'TipoDeComprobante="I" SubTotal="1000" Descuento="50.5" Total="1102.42" Moneda="USD" TipoCambio="17.1234" ' +
+          'MetodoPago="PPD" FormaPago="99" LugarExpedicion="64000"',
+      )
+      .replace('Nombre="Receptora"', 'Nombre="Receptora" UsoCFDI="G03"')
+      .replace(
+        '<cfdi:Concepto Descripcion="Pago"/>',
+        '<cfdi:Concepto Descripcion="Pago"><cfdi:ComplementoConcepto><iedu:instEducativas xmlns:iedu="x"/></cfdi:ComplementoConcepto></cfdi:Concepto>',
+      )
+      .replace(
+        '</cfdi:Complemento>',
+        '<leyendasFisc:LeyendasFiscales xmlns:leyendasFisc="y"/></cfdi:Complemento><cfdi:Complemento><tfd:TimbreFiscalDigital/></cfdi:Complemento>',
+      );
+    const file = await zipOf('header-40.zip', { 'a.xml': xml });
+    const [event] = await all(readCfdiPackage(file));
+    expect(event).toMatchObject({
+      document: {
+        subTotal: '1000',
+        descuento: '50.5',
+        total: '1102.42',
+        moneda: 'USD',
+        tipoCambio: '17.1234',
+        metodoPago: 'PPD',
+        formaPago: '99',
+        usoCfdi: 'G03',
+        lugarExpedicion: '64000',
+        complementos: ['TimbreFiscalDigital', 'LeyendasFiscales'],
+      },
+    });
+  });
+
   it('reads an XML as its prolog declares, and one that is not UTF-8 as Windows-1252, saying so', async () => {
     const named = (xml: string): string =>
       xml.replace('Nombre="Emisora &amp; Asociados"', 'Nombre="PEÑA Compañía"');

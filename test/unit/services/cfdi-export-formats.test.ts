@@ -1,6 +1,7 @@
 import { csvField } from '../../../src/services/cfdi/csv-export';
 import { fillMonths } from '../../../src/services/cfdi/cfdi-totals';
-import { decimal } from '../../../src/services/cfdi/export-columns';
+import type { CfdiSearchRow } from '../../../src/services/cfdi';
+import { EXPORT_COLUMNS } from '../../../src/services/cfdi/export-columns';
 import { columnName, excelSerial, xmlText } from '../../../src/services/cfdi/xlsx-export';
 import { archivePath } from '../../../src/services/cfdi/xml-archive';
 
@@ -19,12 +20,125 @@ describe('CFDI export formats', () => {
     expect(csvField(null)).toBe('');
   });
 
-  it('writes amounts with two decimals or as many as they use', () => {
-    expect(decimal('1234.560000')).toBe('1234.56');
-    expect(decimal('0.000000')).toBe('0.00');
-    expect(decimal('7')).toBe('7.00');
-    expect(decimal('-1.234500')).toBe('-1.2345');
-    expect(decimal('1e5')).toBeUndefined();
+  it('carries every field of a search row under its Spanish name, amounts without trailing zeros', () => {
+    const row: CfdiSearchRow = {
+      rfc: 'EKU9003173C9',
+      uuid: 'a1b2c3d4-0000-4000-8000-000000000000',
+      tipoDocumento: 'CFDI',
+      rfcEmisor: 'EKU9003173C9',
+      nombreEmisor: 'ESCUELA KEMPER URGATE',
+      rfcReceptor: 'AAA010101AAA',
+      nombreReceptor: 'ABARROTES',
+      rfcPac: 'SAT970701NN3',
+      fechaEmision: new Date('2025-01-02T18:00:00Z'),
+      fechaCertificacion: new Date('2025-01-02T18:01:00Z'),
+      monto: '7924.660000',
+      efecto: 'I',
+      estatus: 'Vigente',
+      fechaCancelacion: null,
+      version: '4.0',
+      serie: 'A',
+      folio: '123',
+      moneda: 'USD',
+      rfcACuentaTerceros: 'CACX7605101P8',
+      nombreACuentaTerceros: 'XOCHILT CASAS CHAVEZ',
+      tipoComprobante: 'I',
+      fecha: new Date('2025-01-02T17:59:00Z'),
+      fechaTimbrado: new Date('2025-01-02T18:01:00Z'),
+      subTotal: '8000.000000',
+      descuento: '75.340000',
+      total: '7924.660000',
+      tipoCambio: '17.123400',
+      metodoPago: 'PUE',
+      formaPago: '03',
+      usoCfdi: 'G03',
+      lugarExpedicion: '42501',
+      complementos: ['TimbreFiscalDigital', 'Pagos'],
+      paqueteId: 'p',
+      entryName: 'e.xml',
+    };
+    const cells = Object.fromEntries(EXPORT_COLUMNS.map((column) => [column.header, column.cell(row)]));
+    expect(Object.keys(cells)).toEqual([
+      'Uuid',
+      'Rfc',
+      'TipoDocumento',
+      'RfcEmisor',
+      'NombreEmisor',
+      'RfcReceptor',
+      'NombreReceptor',
+      'RfcPac',
+      'FechaEmision',
+      'FechaCertificacionSat',
+      'Monto',
+      'Moneda',
+      'EfectoComprobante',
+      'Estatus',
+      'FechaCancelacion',
+      'Version',
+      'Serie',
+      'Folio',
+      'RfcACuentaTerceros',
+      'NombreACuentaTerceros',
+      'TipoComprobante',
+      'Fecha',
+      'FechaTimbrado',
+      'SubTotal',
+      'Descuento',
+      'Total',
+      'TipoCambio',
+      'MetodoPago',
+      'FormaPago',
+      'UsoCfdi',
+      'LugarExpedicion',
+      'Complementos',
+      'Xml',
+    ]);
+    expect(cells).toMatchObject({
+      Monto: { kind: 'number', value: '7924.66' },
+      SubTotal: { kind: 'number', value: '8000' },
+      Descuento: { kind: 'number', value: '75.34' },
+      Total: { kind: 'number', value: '7924.66' },
+      TipoCambio: { kind: 'number', value: '17.1234', rate: true },
+      Fecha: { kind: 'date', wallClock: '2025-01-02T11:59:00' },
+      FechaTimbrado: { kind: 'date', wallClock: '2025-01-02T12:01:00' },
+      RfcACuentaTerceros: { kind: 'text', text: 'CACX7605101P8' },
+      NombreACuentaTerceros: { kind: 'text', text: 'XOCHILT CASAS CHAVEZ' },
+      Complementos: { kind: 'text', text: 'TimbreFiscalDigital, Pagos' },
+      Xml: { kind: 'text', text: 'Sí' },
+    });
+    // A document known only by its metadata: the XML's columns are empty, never "null" or 0.
+    const metadataOnly = {
+      ...row,
+      ...Object.fromEntries(
+        [
+          'version',
+          'serie',
+          'folio',
+          'moneda',
+          'tipoComprobante',
+          'fecha',
+          'fechaTimbrado',
+          'subTotal',
+          'descuento',
+          'total',
+          'tipoCambio',
+          'metodoPago',
+          'formaPago',
+          'usoCfdi',
+          'lugarExpedicion',
+          'complementos',
+          'paqueteId',
+          'entryName',
+        ].map((name) => [name, null]),
+      ),
+      monto: '100.000000',
+    } as CfdiSearchRow;
+    const csv = EXPORT_COLUMNS.map((column) => csvField(column.cell(metadataOnly)));
+    expect(csv.slice(10, 11)).toEqual(['100']);
+    expect(csv.slice(15, 18)).toEqual(['', '', '']);
+    expect(csv.slice(20, 32)).toEqual(Array(12).fill(''));
+    expect(csv[32]).toBe('No');
+    expect(csvField({ kind: 'number', value: '-0.5' })).toBe('-0.5');
   });
 
   it('names spreadsheet columns and dates the way Excel counts them', () => {

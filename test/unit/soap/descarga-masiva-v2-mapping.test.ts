@@ -141,6 +141,32 @@ describe('contract v2 requests as v1 input', () => {
     });
   });
 
+  it('ConsultarCfdi drops TipoComprobante=Todos and keeps the other added filters', () => {
+    const added = {
+      Complemento: 'Pagos',
+      Moneda: 'USD',
+      Serie: 'A',
+      Folio: '1',
+      RfcACuentaTerceros: 'XAXX010101000',
+    };
+    expect(toV1Input.ConsultarCfdi({ Filtro: { TipoComprobante: 'Todos', ...added } })).toEqual({
+      Filtro: added,
+    });
+    expect(toV1Input.ConsultarCfdi({ Filtro: { TipoComprobante: 'P' }, Orden: { Campo: 'Total' } })).toEqual({
+      Filtro: { TipoComprobante: 'P' },
+      Orden: { Campo: 'Total' },
+    });
+  });
+
+  it('ConsultarPagos drops 0 paging and keeps its filters and real page numbers', () => {
+    const Filtro = { UuidDocumento: 'u', FechaPagoDesde: '2026-01-01T00:00:00' };
+    expect(toV1Input.ConsultarPagos({ Filtro, Pagina: 0, TamanoPagina: 0 })).toEqual({ Filtro });
+    expect(toV1Input.ConsultarPagos({ Pagina: 2, TamanoPagina: 10 })).toEqual({
+      Pagina: 2,
+      TamanoPagina: 10,
+    });
+  });
+
   it('RecuperarLinkDescarga drops VigenciaSegundos=0 and keeps any other value', () => {
     expect(
       toV1Input.RecuperarLinkDescarga({ IdSolicitud: 'a', IdPaquete: 'b', VigenciaSegundos: 0 }),
@@ -222,5 +248,13 @@ describe('v1 answers as contract v2 results', () => {
     expect(toV2Resultado.RecuperarListaSolicitudes(listed)).toBe(listed);
     const registered = { Resultados: { Resultado: [{ Estado: 'Registrada' }] } };
     expect(toV2Resultado.RegistrarSolicitud(registered)).toBe(registered);
+    const pagos = {
+      Pagos: { Pago: [{ UuidPago: 'p', DoctosRelacionados: { DoctoRelacionado: [{ IdDocumento: 'i' }] } }] },
+      Saldos: { Saldo: [{ UuidDocumento: 'i', Parcialidades: 1 }] },
+      Total: 1,
+      Pagina: 1,
+      TotalPaginas: 1,
+    };
+    expect(toV2Resultado.ConsultarPagos(pagos)).toBe(pagos);
   });
 });

@@ -9,6 +9,7 @@ const root = path.join(__dirname, '../../..');
 const wsdlPath = path.join(root, 'wsdl/DescargaMasiva.wsdl');
 const xsdPath = path.join(root, 'wsdl/DescargaMasiva.xsd');
 const examples = path.join(root, 'docs/examples/soap');
+const fixtureCases = path.join(root, 'fixtures/soap');
 const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
 const OPERATIONS = [
   'RegistrarSolicitud',
@@ -18,7 +19,32 @@ const OPERATIONS = [
   'ConsultarCfdi',
   'RecuperarCfdi',
   'ConsultarConciliacion',
+  'ConsultarPagos',
 ];
+/** The elements of ConsultarCfdi's Cfdi as first published; the rest were added within v1. */
+const FIRST_CFDI = [
+  'Uuid',
+  'RfcEmisor',
+  'NombreEmisor',
+  'RfcReceptor',
+  'NombreReceptor',
+  'FechaEmision',
+  'FechaCertificacion',
+  'Monto',
+  'Efecto',
+  'Estatus',
+  'FechaCancelacion',
+  'TieneXml',
+];
+/** fixtures/soap cases whose request the XSD refuses on purpose: they test the server's own checks. */
+const INVALID_BY_DESIGN = [
+  'ConsultarCfdi__uuid-invalido',
+  'ConsultarConciliacion__contexto-invalido',
+  'ConsultarPagos__uuid-invalido',
+  'RecuperarListaSolicitudes__pagina-demasiado-grande',
+  'RegistrarSolicitud__sin-rfc',
+];
+const NS = 'urn:descarga-masiva:v1';
 
 function parse(file: string): Document {
   return new DOMParser().parseFromString(readFileSync(file, 'utf8'), 'text/xml');
@@ -31,6 +57,15 @@ function children(parent: Document | Element, namespace: string, name: string): 
 function xmllint(args: string[]): { status: number | null; output: string } {
   const result = spawnSync('xmllint', args, { encoding: 'utf8' });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** An xmllint verdict on one payload against the v1 XSD. */
+function validates(xml: string): { ok: boolean; output: string } {
+  const directory = mkdtempSync(path.join(tmpdir(), 'dm-payload-'));
+  const payload = path.join(directory, 'payload.xml');
+  writeFileSync(payload, xml);
+  const result = xmllint(['--noout', '--schema', xsdPath, payload]);
+  return { ok: result.status === 0, output: result.output };
 }
 
 /** The first element inside the SOAP Body, as a standalone document (what the XSD describes). */
@@ -105,6 +140,116 @@ describe('wsdl/DescargaMasiva.wsdl', () => {
     const result = xmllint(['--noout', '--schema', xsdPath, payload]);
     expect(result.output).toContain('validates');
     expect(result.status).toBe(0);
+  });
+
+  describe('additions within v1 (issue 19) keep every earlier request and answer valid', () => {
+    const cases = readdirSync(fixtureCases).sort();
+
+    it.each(cases)('fixture %s: its request is judged as before', (name) => {
+      const verdict = validates(readFileSync(path.join(fixtureCases, name, 'request.xml'), 'utf8'));
+      expect({ name, ok: verdict.ok }).toEqual({ name, ok: !INVALID_BY_DESIGN.includes(name) });
+    });
+
+    // The answers the fixtures expect in full (no placeholders), in the contract's namespace.
+    it.each(
+      cases.filter((name) => {
+        const expected = readFileSync(path.join(fixtureCases, name, 'expected.xml'), 'utf8');
+        return !expected.includes('{{') && !expected.startsWith('<Falla>');
+      }),
+    )('fixture %s: its answer validates', (name) => {
+      const expected = readFileSync(path.join(fixtureCases, name, 'expected.xml'), 'utf8').trim();
+      const verdict = validates(expected.replace(/^<(\w+)>/, `<$1 xmlns="${NS}">`));
+      expect(verdict.output).toContain('validates');
+    });
+
+    it("keeps Cfdi's first elements in place and adds only optional ones after them", () => {
+      const xsd = parse(xsdPath);
+      const cfdi = children(xsd, 'http://www.w3.org/2001/XMLSchema', 'complexType').find(
+        (type) => type.getAttribute('name') === 'Cfdi',
+      ) as Element;
+      const elements = children(cfdi, 'http://www.w3.org/2001/XMLSchema', 'element');
+      expect(elements.slice(0, FIRST_CFDI.length).map((element) => element.getAttribute('name'))).toEqual(FIRST_CFDI);
+      const added = elements.slice(FIRST_CFDI.length);
+      expect(added.map((element) => element.getAttribute('name'))).toEqual([
+        'RfcPac',
+        'RfcACuentaTerceros',
+        'NombreACuentaTerceros',
+        'Version',
+        'TipoComprobante',
+        'Serie',
+        'Folio',
+        'Fecha',
+        'FechaTimbrado',
+        'SubTotal',
+        'Descuento',
+        'Total',
+        'Moneda',
+        'TipoCambio',
+        'MetodoPago',
+        'FormaPago',
+        'UsoCfdi',
+        'LugarExpedicion',
+        'Complementos',
+      ]);
+      for (const element of added) expect(element.getAttribute('minOccurs')).toBe('0');
+    });
+
+    it('takes an answer as first published and one with every added field, and the new filters and sort', () => {
+      const first =
+        '<Cfdi><Uuid>0b6f1a3e-1111-4222-8333-444455556666</Uuid><RfcEmisor>EKU9003173C9</RfcEmisor>' +
+        '<NombreEmisor>ESCUELA KEMPER URGATE</NombreEmisor><RfcReceptor>AAA010101AAA</RfcReceptor>' +
+        '<FechaEmision>2026-01-05T10:00:00</FechaEmision><FechaCertificacion>2026-01-05T10:01:00</FechaCertificacion>' +
+        '<Monto>7924.660000</Monto><Efecto>I</Efecto><Estatus>Vigente</Estatus><TieneXml>false</TieneXml></Cfdi>';
+      const full =
+        '<Cfdi><Uuid>0b6f1a3e-1111-4222-8333-444455556667</Uuid><RfcEmisor>EKU9003173C9</RfcEmisor>' +
+        '<RfcReceptor>AAA010101AAA</RfcReceptor><Monto>7924.66</Monto><TieneXml>true</TieneXml>' +
+        '<RfcPac>SAT970701NN3</RfcPac><RfcACuentaTerceros>XAXX010101000</RfcACuentaTerceros>' +
+        '<NombreACuentaTerceros>TERCERO</NombreACuentaTerceros><Version>4.0</Version><TipoComprobante>I</TipoComprobante>' +
+        '<Serie>A</Serie><Folio>38</Folio><Fecha>2026-01-05T10:00:00</Fecha><FechaTimbrado>2026-01-05T10:01:00</FechaTimbrado>' +
+        '<SubTotal>6831.6</SubTotal><Descuento>0</Descuento><Total>7924.66</Total><Moneda>USD</Moneda>' +
+        '<TipoCambio>17.1234</TipoCambio><MetodoPago>PPD</MetodoPago><FormaPago>99</FormaPago><UsoCfdi>G03</UsoCfdi>' +
+        '<LugarExpedicion>64000</LugarExpedicion><Complementos><Complemento>TimbreFiscalDigital</Complemento>' +
+        '<Complemento>Pagos</Complemento></Complementos></Cfdi>';
+      const answer = `<ConsultarCfdiResponse xmlns="${NS}"><Cfdis>${first}${full}</Cfdis><Total>2</Total><Pagina>1</Pagina><TotalPaginas>1</TotalPaginas></ConsultarCfdiResponse>`;
+      expect(validates(answer).output).toContain('validates');
+      const request =
+        `<ConsultarCfdi xmlns="${NS}"><Filtro><RfcEmisor>EKU9003173C9</RfcEmisor><Efecto>I</Efecto>` +
+        '<TipoComprobante>P</TipoComprobante><Complemento>Pagos</Complemento><Moneda>MXN</Moneda><Serie>A</Serie>' +
+        '<Folio>38</Folio><RfcACuentaTerceros>XAXX010101000</RfcACuentaTerceros></Filtro>' +
+        '<Orden><Campo>Total</Campo><Direccion>DESC</Direccion></Orden></ConsultarCfdi>';
+      expect(validates(request).output).toContain('validates');
+      // Amounts are decimals: a thousands separator never reaches a client.
+      expect(validates(answer.replace('<Total>7924.66</Total>', '<Total>7,924.66</Total>')).ok).toBe(false);
+    });
+
+    it('describes ConsultarPagos: its filters, paging, payments with their invoices, and balances', () => {
+      const request =
+        `<ConsultarPagos xmlns="${NS}"><Filtro><UuidDocumento>0b6f1a3e-1111-4222-8333-444455556666</UuidDocumento>` +
+        '<UuidPago>0b6f1a3e-1111-4222-8333-444455556667</UuidPago><RfcEmisor>EKU9003173C9</RfcEmisor>' +
+        '<RfcReceptor>AAA010101AAA</RfcReceptor><FechaPagoDesde>2026-01-01T00:00:00</FechaPagoDesde>' +
+        '<FechaPagoHasta>2026-01-31T23:59:59</FechaPagoHasta></Filtro><Pagina>1</Pagina><TamanoPagina>50</TamanoPagina></ConsultarPagos>';
+      expect(validates(request).output).toContain('validates');
+      // Pagos 1.0 also settles pre-2014 CFDs, named by serie-folio-number.
+      expect(validates(request.replace(/<UuidDocumento>[^<]+/, '<UuidDocumento>123-45-678901234')).ok).toBe(true);
+      expect(validates(request.replace(/<UuidDocumento>[^<]+/, '<UuidDocumento>factura-1')).ok).toBe(false);
+      expect(validates(`<ConsultarPagos xmlns="${NS}"/>`).ok).toBe(true);
+      const answer =
+        `<ConsultarPagosResponse xmlns="${NS}"><Pagos><Pago><UuidPago>0b6f1a3e-1111-4222-8333-444455556667</UuidPago>` +
+        '<Indice>1</Indice><Version>2.0</Version><RfcEmisor>EKU9003173C9</RfcEmisor><NombreEmisor>ESCUELA</NombreEmisor>' +
+        '<RfcReceptor>AAA010101AAA</RfcReceptor><Estatus>Vigente</Estatus><FechaPago>2026-01-20T12:00:00</FechaPago>' +
+        '<FormaDePagoP>03</FormaDePagoP><MonedaP>USD</MonedaP><TipoCambioP>17.5</TipoCambioP><Monto>1000</Monto>' +
+        '<DoctosRelacionados><DoctoRelacionado><IdDocumento>0b6f1a3e-1111-4222-8333-444455556666</IdDocumento>' +
+        '<Serie>A</Serie><Folio>38</Folio><MonedaDR>USD</MonedaDR><EquivalenciaDR>1</EquivalenciaDR>' +
+        '<NumParcialidad>2</NumParcialidad><ImpSaldoAnt>3000</ImpSaldoAnt><ImpPagado>1000</ImpPagado>' +
+        '<ImpSaldoInsoluto>2000</ImpSaldoInsoluto></DoctoRelacionado></DoctosRelacionados></Pago></Pagos>' +
+        '<Saldos><Saldo><UuidDocumento>0b6f1a3e-1111-4222-8333-444455556666</UuidDocumento><MonedaDR>USD</MonedaDR>' +
+        '<SaldoInsoluto>2000</SaldoInsoluto><TotalPagado>2000</TotalPagado><Parcialidades>2</Parcialidades>' +
+        '<UltimaParcialidad>2</UltimaParcialidad></Saldo></Saldos><Total>1</Total><Pagina>1</Pagina>' +
+        '<TotalPaginas>1</TotalPaginas></ConsultarPagosResponse>';
+      expect(validates(answer).output).toContain('validates');
+      const empty = `<ConsultarPagosResponse xmlns="${NS}"><Pagos/><Saldos/><Total>0</Total><Pagina>1</Pagina><TotalPaginas>0</TotalPaginas></ConsultarPagosResponse>`;
+      expect(validates(empty).output).toContain('validates');
+    });
   });
 
   it('rejects a malformed date and an unknown Contexto (the XSD is strict)', () => {

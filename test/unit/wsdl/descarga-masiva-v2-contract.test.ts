@@ -24,6 +24,7 @@ const OPERATIONS = [
   'ConsultarCfdi',
   'RecuperarCfdi',
   'ConsultarConciliacion',
+  'ConsultarPagos',
 ];
 const scratch = mkdtempSync(path.join(tmpdir(), 'dm-v2-contract-'));
 
@@ -54,7 +55,7 @@ function xmllint(schema: string, xml: string, name: string): { ok: boolean; outp
 const request = (operation: string, peticion: string): string =>
   `<${operation} xmlns="${NS}"><Peticion>${peticion}</Peticion></${operation}>`;
 
-/** Requests of all seven operations: plain ones, and ones carrying every optional value at its default. */
+/** Requests of every operation: plain ones, and ones carrying every optional value at its default. */
 const REQUESTS: Record<string, string> = {
   'RegistrarSolicitud, by period': request(
     'RegistrarSolicitud',
@@ -106,6 +107,24 @@ const REQUESTS: Record<string, string> = {
     'RecuperarCfdi',
     '<Uuid>0b6f1a3e-1111-4222-8333-444455556666</Uuid><Formato>Base64</Formato>',
   ),
+  'ConsultarCfdi, the filters on the XML header and the third party, by Total': request(
+    'ConsultarCfdi',
+    '<Filtro><Efecto>Todos</Efecto><TipoComprobante>P</TipoComprobante><Complemento>Pagos</Complemento>' +
+      '<Moneda>MXN</Moneda><Serie>A</Serie><Folio>38</Folio><RfcACuentaTerceros>XAXX010101000</RfcACuentaTerceros></Filtro>' +
+      '<Orden><Campo>Total</Campo><Direccion>DESC</Direccion></Orden>',
+  ),
+  'ConsultarCfdi, TipoComprobante at its default': request(
+    'ConsultarCfdi',
+    '<Filtro><Efecto>Todos</Efecto><TipoComprobante>Todos</TipoComprobante></Filtro>',
+  ),
+  ConsultarPagos: request(
+    'ConsultarPagos',
+    '<Filtro><UuidDocumento>0b6f1a3e-1111-4222-8333-444455556666</UuidDocumento>' +
+      '<UuidPago>0b6f1a3e-1111-4222-8333-444455556667</UuidPago><RfcEmisor>EKU9003173C9</RfcEmisor>' +
+      '<RfcReceptor>AAA010101AAA</RfcReceptor><FechaPagoDesde>2026-01-01T00:00:00</FechaPagoDesde>' +
+      '<FechaPagoHasta>2026-01-31T23:59:59</FechaPagoHasta></Filtro><Pagina>2</Pagina><TamanoPagina>10</TamanoPagina>',
+  ),
+  'ConsultarPagos, defaults': request('ConsultarPagos', '<Pagina>0</Pagina><TamanoPagina>0</TamanoPagina>'),
   ConsultarConciliacion: request(
     'ConsultarConciliacion',
     '<Rfc>EKU9003173C9</Rfc><FechaInicial>2026-01-01T00:00:00</FechaInicial><FechaFinal>2026-01-31T23:59:59</FechaFinal>' +
@@ -136,10 +155,10 @@ describe('wsdl/v2/DescargaMasiva.xsd and .wsdl (contract v2)', () => {
     expect(imported?.getAttribute('schemaLocation')).toBe('DescargaMasiva.xsd');
   });
 
-  it.each(OPERATIONS)('%s takes one Peticion and answers one Resultado, of named types', (operation) => {
+  it.each(OPERATIONS)('%s takes one Peticion and answers one <Operation>Result, of named types', (operation) => {
     for (const [element, child, type] of [
       [operation, 'Peticion', `${operation}Peticion`],
-      [`${operation}Response`, 'Resultado', `${operation}Resultado`],
+      [`${operation}Response`, `${operation}Result`, `${operation}Resultado`],
     ] as const) {
       const declared = globalElements.get(element);
       expect(declared).toBeDefined();
@@ -210,7 +229,10 @@ describe('wsdl/v2/DescargaMasiva.xsd and .wsdl (contract v2)', () => {
         'ConsultarConciliacionPeticion/Contexto=Ambos',
         'ConsultarConciliacionPeticion/Pagina>=0',
         'ConsultarConciliacionPeticion/TamanoPagina>=0',
+        'ConsultarPagosPeticion/Pagina>=0',
+        'ConsultarPagosPeticion/TamanoPagina>=0',
         'FiltroCfdi/Efecto=Todos',
+        'FiltroCfdi/TipoComprobante=Todos',
         'FiltroSolicitudes/Contexto=Todos',
         'FiltroSolicitudes/TipoDocumento=Todos',
         'FiltroSolicitudes/TipoSolicitud=Todos',
@@ -235,6 +257,35 @@ describe('wsdl/v2/DescargaMasiva.xsd and .wsdl (contract v2)', () => {
     expect(verdict.ok).toBe(true);
   });
 
+  it("answers ConsultarCfdi's added fields and ConsultarPagos' payments and balances in list types", () => {
+    const cfdi =
+      '<Cfdi><Uuid>0b6f1a3e-1111-4222-8333-444455556667</Uuid><RfcEmisor>EKU9003173C9</RfcEmisor>' +
+      '<RfcReceptor>AAA010101AAA</RfcReceptor><Monto>7924.66</Monto><TieneXml>true</TieneXml>' +
+      '<RfcPac>SAT970701NN3</RfcPac><RfcACuentaTerceros>XAXX010101000</RfcACuentaTerceros>' +
+      '<NombreACuentaTerceros>TERCERO</NombreACuentaTerceros><Version>4.0</Version><TipoComprobante>I</TipoComprobante>' +
+      '<Serie>A</Serie><Folio>38</Folio><Fecha>2026-01-05T10:00:00</Fecha><FechaTimbrado>2026-01-05T10:01:00</FechaTimbrado>' +
+      '<SubTotal>6831.6</SubTotal><Descuento>0</Descuento><Total>7924.66</Total><Moneda>USD</Moneda>' +
+      '<TipoCambio>17.1234</TipoCambio><MetodoPago>PPD</MetodoPago><FormaPago>99</FormaPago><UsoCfdi>G03</UsoCfdi>' +
+      '<LugarExpedicion>64000</LugarExpedicion><Complementos><Complemento>TimbreFiscalDigital</Complemento>' +
+      '<Complemento>Pagos</Complemento></Complementos></Cfdi>';
+    const found =
+      `<ConsultarCfdiResponse xmlns="${NS}"><ConsultarCfdiResult><Cfdis>${cfdi}</Cfdis><Total>1</Total><Pagina>1</Pagina>` +
+      '<TotalPaginas>1</TotalPaginas></ConsultarCfdiResult></ConsultarCfdiResponse>';
+    expect(xmllint(xsdPath, found, 'cfdi-answer.xml').output).toContain('validates');
+    const pagos =
+      `<ConsultarPagosResponse xmlns="${NS}"><ConsultarPagosResult><Pagos><Pago>` +
+      '<UuidPago>0b6f1a3e-1111-4222-8333-444455556667</UuidPago><Indice>1</Indice><Version>1.0</Version>' +
+      '<RfcEmisor>EKU9003173C9</RfcEmisor><RfcReceptor>AAA010101AAA</RfcReceptor><FechaPago>2026-01-20T12:00:00</FechaPago>' +
+      '<FormaDePagoP>03</FormaDePagoP><MonedaP>MXN</MonedaP><Monto>1000</Monto><DoctosRelacionados><DoctoRelacionado>' +
+      '<IdDocumento>0b6f1a3e-1111-4222-8333-444455556666</IdDocumento><MonedaDR>MXN</MonedaDR>' +
+      '<NumParcialidad>3</NumParcialidad><ImpSaldoAnt>1000</ImpSaldoAnt><ImpPagado>1000</ImpPagado>' +
+      '<ImpSaldoInsoluto>0</ImpSaldoInsoluto></DoctoRelacionado></DoctosRelacionados></Pago></Pagos><Saldos><Saldo>' +
+      '<UuidDocumento>0b6f1a3e-1111-4222-8333-444455556666</UuidDocumento><SaldoInsoluto>0</SaldoInsoluto>' +
+      '<TotalPagado>3000.5</TotalPagado><Parcialidades>3</Parcialidades><UltimaParcialidad>3</UltimaParcialidad>' +
+      '</Saldo></Saldos><Total>1</Total><Pagina>1</Pagina><TotalPaginas>1</TotalPaginas></ConsultarPagosResult></ConsultarPagosResponse>';
+    expect(xmllint(xsdPath, pagos, 'pagos-answer.xml').output).toContain('validates');
+  });
+
   it('refuses v1-shaped repeated elements and v1 values outside v2 types', () => {
     const v1Shaped = request(
       'RegistrarSolicitud',
@@ -247,7 +298,7 @@ describe('wsdl/v2/DescargaMasiva.xsd and .wsdl (contract v2)', () => {
     expect(xmllint(xsdPath, negative, 'negative.xml').ok).toBe(false);
   });
 
-  it('binds the seven operations in SOAP 1.1 and 1.2 with v2 actions, faults only where Axis reads them', () => {
+  it('binds every operation in SOAP 1.1 and 1.2 with v2 actions, faults only where Axis reads them', () => {
     const [portType] = all(wsdl, WSDL_NS, 'portType');
     const operations = childElements(portType as Element, 'operation');
     expect(operations.map((operation) => operation.getAttribute('name'))).toEqual(OPERATIONS);

@@ -124,6 +124,19 @@ describe('contract files against the WSDL 1.1 and XML Schema schemas (xmllint)',
     expect(verdict.ok).toBe(true);
   });
 
+  // Contract v2 lives in wsdl/v2/ (its own shape is checked in descarga-masiva-v2-contract.test.ts).
+  it.each(['v2/DescargaMasiva.wsdl'])('%s is a valid WSDL 1.1 document with valid SOAP 1.1 and 1.2 bindings', (file) => {
+    const verdict = validateWsdl(file.replace('/', '-'), readContract(file));
+    expect(verdict.output).toContain('validates');
+    expect(verdict.ok).toBe(true);
+  });
+
+  it.each(['v2/DescargaMasiva.xsd'])('%s is a valid XML Schema document', (file) => {
+    const verdict = xmllint(XML_SCHEMA, path.join(contractDir, file));
+    expect(verdict.output).toContain('validates');
+    expect(verdict.ok).toBe(true);
+  });
+
   it.each(xsdFiles)('%s is a valid XML Schema document', (file) => {
     const verdict = xmllint(XML_SCHEMA, path.join(contractDir, file));
     expect(verdict.output).toContain('validates');

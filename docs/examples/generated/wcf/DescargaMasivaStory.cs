@@ -65,13 +65,6 @@ public static class DescargaMasivaStory
                     Name = "Falla",
                     Namespace = "urn:descarga-masiva:v2",
                 });
-                // mono's svcutil drops the name of the response's one child (no [return: MessageParameter]),
-                // so WCF would look for <Operation>Result instead of the WSDL's Resultado.
-                MessageBodyDescription reply = operation.Messages[1].Body;
-                reply.ReturnValue = new MessagePartDescription("Resultado", reply.ReturnValue.Namespace)
-                {
-                    Type = reply.ReturnValue.Type,
-                };
             }
             rfc = args[3];
             Run(DateTime.ParseExact(args[4], "yyyy-MM-dd", null));

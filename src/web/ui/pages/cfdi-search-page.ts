@@ -1,6 +1,7 @@
 import {
   EFECTOS,
   ESTATUS,
+  decimalText,
   type CfdiCounterpartTotal,
   type CfdiMonthTotal,
   type CfdiSearchRow,
@@ -37,6 +38,7 @@ export const CFDI_SORTABLE = [
   'Efecto',
   'Estatus',
   'Monto',
+  'Total',
 ] as const;
 
 function sortHeader(
@@ -106,6 +108,11 @@ function filters(context: PageContext, q: URLSearchParams): SafeHtml {
         )}
       </select>
     </div>
+    ${text('c-serie', 'serie', 'cfdi.serie', html`maxlength="25" autocomplete="off"`)}
+    ${text('c-folio', 'folio', 'cfdi.folio', html`maxlength="40" autocomplete="off"`)}
+    ${text('c-moneda', 'moneda', 'cfdi.moneda', html`maxlength="3" autocomplete="off" placeholder="MXN"`)}
+    ${text('c-complemento', 'complemento', 'cfdi.complemento', html`maxlength="64" autocomplete="off" placeholder="Pagos"`)}
+    ${text('c-terceros', 'rfcACuentaTerceros', 'cfdi.rfcACuentaTerceros', html`maxlength="13" autocomplete="off"`)}
     ${q.get('orden') ? html`<input type="hidden" name="orden" value="${q.get('orden') ?? ''}" />` : ''}
     ${q.get('direccion') ? html`<input type="hidden" name="direccion" value="${q.get('direccion') ?? ''}" />` : ''}
     <div class="actions">
@@ -115,9 +122,21 @@ function filters(context: PageContext, q: URLSearchParams): SafeHtml {
   </form>`;
 }
 
-function party(rfc: string | null, nombre: string | null): SafeHtml {
+function party(rfc: string | null, nombre: string | null, tercero?: SafeHtml | string): SafeHtml {
   return html`<span class="party"
-    ><span class="rfc">${rfc ?? '—'}</span>${nombre ? html`<span class="nombre">${nombre}</span>` : ''}</span
+    ><span class="rfc">${rfc ?? '—'}</span>${nombre ? html`<span class="nombre">${nombre}</span>` : ''}${
+      tercero ?? ''
+    }</span
+  >`;
+}
+
+/** The third party the issuer acted for (SAT's metadata), under the issuer. */
+function tercero(context: PageContext, row: CfdiSearchRow): SafeHtml | string {
+  if (!row.rfcACuentaTerceros) return '';
+  return html`<span class="nombre tercero" data-tercero="${row.rfcACuentaTerceros}"
+    >${context.t('cfdi.aCuentaDe', { rfc: row.rfcACuentaTerceros })}${
+      row.nombreACuentaTerceros ? ` · ${row.nombreACuentaTerceros}` : ''
+    }</span
   >`;
 }
 
@@ -134,6 +153,7 @@ function resultsTable(context: PageContext, view: CfdiSearchView): SafeHtml {
         <tr>
           ${sortHeader(q, 'FechaEmision', t('cfdi.fechaEmision'))} ${sortHeader(q, 'Uuid', t('cfdi.uuid'))}
           ${sortHeader(q, 'RfcEmisor', t('cfdi.emisor'))} ${sortHeader(q, 'RfcReceptor', t('cfdi.receptor'))}
+          <th scope="col">${t('cfdi.serieFolio')}</th>
           ${sortHeader(q, 'Efecto', t('cfdi.efecto'))} ${sortHeader(q, 'Estatus', t('cfdi.estatus'))}
           ${sortHeader(q, 'Monto', t('cfdi.monto'), true)}
           <th scope="col">${t('cfdi.xml')}</th>
@@ -145,11 +165,12 @@ function resultsTable(context: PageContext, view: CfdiSearchView): SafeHtml {
             html`<tr data-uuid="${row.uuid}">
               <td class="nowrap">${fecha(row.fechaEmision, lang)}</td>
               <td><a class="uuid" href="/cfdi/${row.uuid}">${row.uuid.toUpperCase()}</a></td>
-              <td>${party(row.rfcEmisor, row.nombreEmisor)}</td>
+              <td>${party(row.rfcEmisor, row.nombreEmisor, tercero(context, row))}</td>
               <td>${party(row.rfcReceptor, row.nombreReceptor)}</td>
+              <td data-serie-folio>${[row.serie, row.folio].filter(Boolean).join(' ') || '—'}</td>
               <td data-efecto="${row.efecto ?? ''}">${efectoLabel(context, row.efecto)}</td>
               <td>${estatusBadge(context, row.estatus)}</td>
-              <td class="num">${amountOf(context, row)}</td>
+              <td class="num" data-monto="${decimalText(row.monto) ?? ''}">${amountOf(row)}</td>
               <td>${row.paqueteId ? t('common.yes') : t('common.no')}</td>
             </tr>`,
         )}

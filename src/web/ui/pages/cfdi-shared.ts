@@ -1,8 +1,7 @@
-import type { CfdiSearchRow } from '../../../services/cfdi';
+import { decimalText, type CfdiSearchRow } from '../../../services/cfdi';
 import { html, type SafeHtml } from '../html';
 import { isMessageKey } from '../i18n';
 import type { PageContext } from '../page-context';
-import { amountText } from './cfdi-charts';
 
 /** Ingreso, Egreso…; a code this interface does not know is shown as SAT writes it. */
 export function efectoLabel(context: PageContext, efecto: string | null): string {
@@ -20,10 +19,25 @@ export function estatusBadge(context: PageContext, estatus: string | null): Safe
   >`;
 }
 
+/**
+ * An amount exactly as SAT or the CFDI wrote it (`decimalText`: no padding, no rounding), its whole
+ * part grouped by thousands for reading — both languages group with commas and use a decimal point.
+ */
+export function exactAmount(value: string | null | undefined): string {
+  const exact = decimalText(value);
+  if (exact === undefined) return '—';
+  const [whole = '', fraction] = exact.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
 /** An amount with its currency when the XML gave one other than pesos (metadata has none). */
-export function amountOf(context: PageContext, row: Pick<CfdiSearchRow, 'monto' | 'moneda'>): string {
-  if (row.monto === null) return '—';
-  const shown = amountText(row.monto, context.lang);
+export function amountOf(
+  row: Pick<CfdiSearchRow, 'monto' | 'moneda'>,
+  value: string | null = row.monto,
+): string {
+  if (value === null) return '—';
+  const shown = exactAmount(value);
   return row.moneda && row.moneda !== 'MXN' && row.moneda !== 'XXX' ? `${shown} ${row.moneda}` : shown;
 }
 

@@ -50,6 +50,11 @@ export function criteriaOf(query: URLSearchParams): CfdiSearchCriteria {
     fechaHasta: day('hasta', '23:59:59'),
     efecto: field(query.get('efecto')),
     estatus: field(query.get('estatus')),
+    serie: field(query.get('serie')),
+    folio: field(query.get('folio')),
+    moneda: field(query.get('moneda')),
+    complemento: field(query.get('complemento')),
+    rfcACuentaTerceros: field(query.get('rfcACuentaTerceros')),
     ...(campo && (CFDI_SORTABLE as readonly string[]).includes(campo)
       ? { orden: { campo, direccion: query.get('direccion') === 'ASC' ? 'ASC' : 'DESC' } }
       : {}),
