@@ -1,3 +1,4 @@
+import { generalErrors } from './catalogue/general';
 import type { ErrorDefinition, ErrorKind } from './definition';
 
 export type ErrorParams = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -47,6 +48,12 @@ export class ValidationError extends AppError {
     return typeof field === 'string' ? field : undefined;
   }
 }
+
+/** A client's value for `field` that is present but unusable; `reason` says what would be accepted. */
+export function invalidField(field: string, reason: string): ValidationError {
+  return new ValidationError(generalErrors.fieldInvalid, { params: { field, reason } });
+}
+
 export class AuthenticationError extends AppError {}
 export class AuthorizationError extends AppError {}
 export class NotFoundError extends AppError {}

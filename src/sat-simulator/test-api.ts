@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { UUID_PATTERN } from '../sat/shared/catalogues';
 import type { SimulatorState } from './app';
 import { faultFits, isInjectedFault, operationsOf, type InjectedFault } from './faults';
 import type { Operation } from './protocol';
@@ -6,7 +7,6 @@ import type { ForcedOutcome } from './requests';
 
 const OPERATIONS: readonly Operation[] = ['autenticacion', 'solicitud', 'verificacion', 'descarga'];
 const OUTCOMES: readonly ForcedOutcome[] = ['Error', 'Rechazada', 'Stuck'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function estadoName(estado: number): string {
   return (
@@ -150,7 +150,7 @@ export function createTestApi(state: SimulatorState): Router {
    */
   router.post('/cancellations', (request, response) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    if (typeof body.uuid !== 'string' || !UUID.test(body.uuid)) {
+    if (typeof body.uuid !== 'string' || !UUID_PATTERN.test(body.uuid)) {
       response.status(400).json({ error: 'uuid must be a UUID' });
       return;
     }

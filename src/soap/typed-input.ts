@@ -1,4 +1,4 @@
-import { ConfigError, ValidationError, generalErrors, solicitudesErrors } from '../errors';
+import { ConfigError, ValidationError, generalErrors, invalidField, solicitudesErrors } from '../errors';
 import { isMexicoWallClock } from '../services/periods/mexico-time';
 
 /**
@@ -120,10 +120,6 @@ export function compileInputFields(description: unknown, path = ''): ReadonlyMap
   return fields;
 }
 
-function invalid(field: string, reason: string): ValidationError {
-  return new ValidationError(generalErrors.fieldInvalid, { params: { field, reason } });
-}
-
 function shown(text: string): string {
   return text.length > SHOWN_VALUE_CHARS ? `${text.slice(0, SHOWN_VALUE_CHARS)}…` : text;
 }
@@ -136,21 +132,21 @@ export function readTypedValue(field: string, type: ContractType, text: string):
       const lower = trimmed.toLowerCase();
       if (lower === 'true' || lower === '1') return true;
       if (lower === 'false' || lower === '0') return false;
-      throw invalid(field, 'use true or false');
+      throw invalidField(field, 'use true or false');
     }
     case 'integer': {
       const digits = /^([+-]?)0*(\d+)$/.exec(trimmed);
-      if (!digits) throw invalid(field, 'use a whole number');
+      if (!digits) throw invalidField(field, 'use a whole number');
       const value = digits[2].length > 16 ? Number.NaN : Number(`${digits[1]}${digits[2]}`);
       if (!Number.isSafeInteger(value) || value < type.min || value > type.max) {
-        throw invalid(field, `use a whole number between ${type.min} and ${type.max}`);
+        throw invalidField(field, `use a whole number between ${type.min} and ${type.max}`);
       }
       return value;
     }
     case 'enumeration': {
       const lower = trimmed.toLowerCase();
       const match = type.values.find((value) => value.toLowerCase() === lower);
-      if (match === undefined) throw invalid(field, `use ${type.values.join(' | ')}`);
+      if (match === undefined) throw invalidField(field, `use ${type.values.join(' | ')}`);
       return match;
     }
     case 'date-time':
@@ -172,17 +168,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function readItem(field: InputField, item: unknown): unknown {
   if (field.children) {
     if (item === null) return item;
-    if (!isRecord(item)) throw invalid(field.name, 'expected child elements, not text');
+    if (!isRecord(item)) throw invalidField(field.name, 'expected child elements, not text');
     return readGroup(item, field.children);
   }
   // An element with attributes arrives as { $attributes, $value }; one with child elements as an object.
   const value = isRecord(item) && '$value' in item ? item.$value : item;
-  if (isRecord(value) || Array.isArray(value)) throw invalid(field.name, 'expected a value, not elements');
+  if (isRecord(value) || Array.isArray(value))
+    throw invalidField(field.name, 'expected a value, not elements');
   const type = field.type ?? { kind: 'text' };
   if (value === null || value === undefined) {
     if (type.kind === 'text') return value;
     // <Simular/> or <Simular>  </Simular>: there is no false in it, nor anything else.
-    throw invalid(field.name, 'empty; leave the element out or give a value');
+    throw invalidField(field.name, 'empty; leave the element out or give a value');
   }
   return readTypedValue(field.name, type, String(value));
 }
@@ -198,7 +195,7 @@ function readGroup(
     if (field.repeatable) {
       result[name] = (Array.isArray(value) ? value : [value]).map((item) => readItem(field, item));
     } else if (Array.isArray(value)) {
-      throw invalid(name, 'sent more than once; the contract takes it once');
+      throw invalidField(name, 'sent more than once; the contract takes it once');
     } else {
       result[name] = readItem(field, value);
     }

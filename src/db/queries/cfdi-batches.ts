@@ -1,4 +1,4 @@
-import { ValidationError, generalErrors } from '../../errors';
+import { invalidField } from '../../errors';
 import { CFDI_COLUMNS, CFDI_FIELDS, CFDI_SOURCE, type CfdiSearchRow } from './cfdi-search';
 import type { Queryable } from './ledger';
 import { type FieldSpec, type FilterCondition, type SortKey, compileFilters } from './list-query';
@@ -42,16 +42,12 @@ const DEFAULT_ORDER: SortKey = { field: 'FechaEmision', direction: 'DESC' };
 const RFC = 'coalesce(m.rfc, d.rfc)';
 const UUID = 'coalesce(m.uuid, d.uuid)';
 
-function invalid(field: string, reason: string): ValidationError {
-  return new ValidationError(generalErrors.fieldInvalid, { params: { field, reason } });
-}
-
 function sortField(name: string): FieldSpec {
   const lower = name.trim().toLowerCase();
   const found = Object.entries(CFDI_FIELDS).find(
     ([key, spec]) => key.toLowerCase() === lower && spec.sortable,
   );
-  if (!found) throw invalid(name, 'cannot sort by it');
+  if (!found) throw invalidField(name, 'cannot sort by it');
   return found[1];
 }
 
@@ -88,7 +84,7 @@ export async function readCfdiBatch(
   query: CfdiBatchQuery,
 ): Promise<CfdiBatchRow[]> {
   if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > MAX_CFDI_BATCH_SIZE)
-    throw invalid('Limite', `must be between 1 and ${MAX_CFDI_BATCH_SIZE}`);
+    throw invalidField('Limite', `must be between 1 and ${MAX_CFDI_BATCH_SIZE}`);
   const order = query.order ?? DEFAULT_ORDER;
   const key = sortField(order.field);
   const descending = order.direction === 'DESC';

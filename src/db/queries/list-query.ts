@@ -1,4 +1,5 @@
-import { ValidationError, generalErrors } from '../../errors';
+import { invalidField } from '../../errors';
+import { isUuid } from './lookups';
 
 /**
  * Filtering, sorting and paging from client input (SOAP list, MYSuite Filters/Order, web tables)
@@ -52,7 +53,6 @@ export type FieldCatalogue = Readonly<Record<string, FieldSpec>>;
 
 export const MAX_PAGE_SIZE = 500;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMERIC = /^-?\d{1,18}(\.\d{1,6})?$/;
 const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly FilterOperator[]>> = {
   text: ['=', '<>', '<', '<=', '>', '>=', 'between', 'like', 'in'],
@@ -63,10 +63,6 @@ const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly FilterOperator[]>> 
   boolean: ['=', '<>'],
   period: ['overlaps'],
 };
-
-function invalid(field: string, reason: string): ValidationError {
-  return new ValidationError(generalErrors.fieldInvalid, { params: { field, reason } });
-}
 
 /** Case-insensitive lookup of a client-given field name. */
 function findField(catalogue: FieldCatalogue, name: string): [string, FieldSpec] | undefined {
@@ -82,7 +78,7 @@ function coerce(field: string, type: FieldType, value: unknown): string | number
       if (typeof value === 'string' || typeof value === 'number') return String(value);
       break;
     case 'uuid':
-      if (typeof value === 'string' && UUID.test(value.trim())) return value.trim().toLowerCase();
+      if (typeof value === 'string' && isUuid(value.trim())) return value.trim().toLowerCase();
       break;
     case 'timestamptz':
     case 'period': {
@@ -106,7 +102,7 @@ function coerce(field: string, type: FieldType, value: unknown): string | number
       break;
   }
   const shown = value instanceof Date ? value.toISOString() : value;
-  throw invalid(field, `value ${JSON.stringify(shown)} is not a ${type}`);
+  throw invalidField(field, `value ${JSON.stringify(shown)} is not a ${type}`);
 }
 
 export interface CompiledFilter {
@@ -132,10 +128,11 @@ export function compileFilters(
   };
   for (const condition of conditions) {
     const found = findField(catalogue, condition.field);
-    if (!found) throw invalid(condition.field, `unknown field; use ${Object.keys(catalogue).join(', ')}`);
+    if (!found)
+      throw invalidField(condition.field, `unknown field; use ${Object.keys(catalogue).join(', ')}`);
     const [name, spec] = found;
     if (!OPERATORS_BY_TYPE[spec.type].includes(condition.operator)) {
-      throw invalid(
+      throw invalidField(
         name,
         `operator ${condition.operator} not allowed; use ${OPERATORS_BY_TYPE[spec.type].join(' ')}`,
       );
@@ -144,13 +141,15 @@ export function compileFilters(
     const first = values[0];
     switch (condition.operator) {
       case 'in': {
-        if (values.length === 0 || values.length > 100) throw invalid(name, 'give between 1 and 100 values');
+        if (values.length === 0 || values.length > 100)
+          throw invalidField(name, 'give between 1 and 100 values');
         clauses.push(`${spec.sql} IN (${values.map((value) => param(name, spec.type, value)).join(', ')})`);
         break;
       }
       case 'between':
       case 'overlaps': {
-        if (condition.value2 === undefined) throw invalid(name, `${condition.operator} needs two values`);
+        if (condition.value2 === undefined)
+          throw invalidField(name, `${condition.operator} needs two values`);
         const low = param(name, spec.type, first);
         const high = param(name, spec.type, condition.value2);
         clauses.push(
@@ -184,7 +183,7 @@ export function compileOrder(
       const sortable = Object.entries(catalogue)
         .filter(([, spec]) => spec.sortable)
         .map(([name]) => name);
-      throw invalid(key.field, `cannot sort by it; use ${sortable.join(', ')}`);
+      throw invalidField(key.field, `cannot sort by it; use ${sortable.join(', ')}`);
     }
     const direction = key.direction === 'DESC' ? 'DESC' : 'ASC';
     return found[1].notNull ? `${found[1].sql} ${direction}` : `${found[1].sql} ${direction} NULLS LAST`;
@@ -194,9 +193,10 @@ export function compileOrder(
 
 /** Validated LIMIT/OFFSET for a page request (page from 1, size 1..MAX_PAGE_SIZE). */
 export function pageWindow(request: PageRequest): { limit: number; offset: number } {
-  if (!Number.isSafeInteger(request.page) || request.page < 1) throw invalid('Pagina', 'must be 1 or more');
+  if (!Number.isSafeInteger(request.page) || request.page < 1)
+    throw invalidField('Pagina', 'must be 1 or more');
   if (!Number.isSafeInteger(request.pageSize) || request.pageSize < 1 || request.pageSize > MAX_PAGE_SIZE) {
-    throw invalid('TamanoPagina', `must be between 1 and ${MAX_PAGE_SIZE}`);
+    throw invalidField('TamanoPagina', `must be between 1 and ${MAX_PAGE_SIZE}`);
   }
   return { limit: request.pageSize, offset: (request.page - 1) * request.pageSize };
 }

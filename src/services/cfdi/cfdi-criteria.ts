@@ -1,7 +1,7 @@
-import type { FilterCondition } from '../../db';
-import { ValidationError, generalErrors, solicitudesErrors } from '../../errors';
+import { isUuid, type FilterCondition } from '../../db';
+import { ValidationError, invalidField, solicitudesErrors } from '../../errors';
 import { RFC_PATTERN } from '../../sat';
-import { fromMexicoWallClock } from '../periods/mexico-time';
+import { fromMexicoWallClockField } from '../periods/mexico-time';
 
 /** ConsultarCfdi's Filtro and paging (and the web explorer's), as strings from the client. */
 export interface CfdiSearchCriteria {
@@ -30,7 +30,6 @@ export interface CfdiSearchCriteria {
   readonly tamanoPagina?: number;
 }
 
-export const CFDI_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const EFECTOS = ['I', 'E', 'T', 'N', 'P'] as const;
 export const ESTATUS = ['Vigente', 'Cancelado'] as const;
 const MAX_NAME_LENGTH = 200;
@@ -43,18 +42,6 @@ const MONEDA = /^[A-Z]{3}$/;
 const SERIE = /^[^|\x00-\x1f]{1,25}$/;
 // eslint-disable-next-line no-control-regex
 const FOLIO = /^[^|\x00-\x1f]{1,40}$/;
-
-export function invalidField(field: string, reason: string): ValidationError {
-  return new ValidationError(generalErrors.fieldInvalid, { params: { field, reason } });
-}
-
-function wallClock(field: string, value: string): Date {
-  try {
-    return fromMexicoWallClock(value);
-  } catch {
-    throw new ValidationError(solicitudesErrors.dateInvalid, { params: { field, value } });
-  }
-}
 
 /** `like` pattern for "contains": the user's `%`, `_` and `\` match themselves. */
 function containing(text: string): string {
@@ -69,7 +56,7 @@ export function cfdiFilters(criteria: CfdiSearchCriteria): FilterCondition[] {
   const filters: FilterCondition[] = [];
   const uuid = criteria.uuid?.trim();
   if (uuid) {
-    if (!CFDI_UUID.test(uuid)) throw invalidField('Uuid', 'must be a UUID');
+    if (!isUuid(uuid)) throw invalidField('Uuid', 'must be a UUID');
     filters.push({ field: 'Uuid', operator: '=', value: uuid.toLowerCase() });
   }
   for (const [field, value] of [
@@ -88,13 +75,16 @@ export function cfdiFilters(criteria: CfdiSearchCriteria): FilterCondition[] {
     filters.push({
       field: 'FechaEmision',
       operator: '>=',
-      value: wallClock('FechaDesde', criteria.fechaDesde),
+      value: fromMexicoWallClockField('FechaDesde', criteria.fechaDesde),
     });
   if (criteria.fechaHasta) {
     // FechaHasta is inclusive to the second, like SAT's FechaFinal.
-    const hasta = wallClock('FechaHasta', criteria.fechaHasta);
+    const hasta = fromMexicoWallClockField('FechaHasta', criteria.fechaHasta);
     // An inverted range is the client's mistake, not a search that found nothing.
-    if (criteria.fechaDesde && wallClock('FechaDesde', criteria.fechaDesde).getTime() > hasta.getTime()) {
+    if (
+      criteria.fechaDesde &&
+      fromMexicoWallClockField('FechaDesde', criteria.fechaDesde).getTime() > hasta.getTime()
+    ) {
       throw new ValidationError(solicitudesErrors.rangeInverted, {
         params: {
           field: 'FechaDesde',

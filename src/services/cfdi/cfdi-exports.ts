@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { CFDI_FIELDS, countCfdi, type Queryable, type SortKey } from '../../db';
-import { ValidationError, solicitudesErrors } from '../../errors';
+import { ValidationError, invalidField, solicitudesErrors } from '../../errors';
 import type { ObjectStore } from '../../storage';
-import { cfdiFilters, invalidField, type CfdiSearchCriteria } from './cfdi-criteria';
+import { cfdiFilters, type CfdiSearchCriteria } from './cfdi-criteria';
 import { walkCfdi } from './cfdi-rows';
 import { csvChunks } from './csv-export';
 import { EXPORT_COLUMNS } from './export-columns';

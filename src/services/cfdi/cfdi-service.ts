@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { Paquete, searchCfdi, type CfdiSearchRow, type Page } from '../../db';
-import { ConflictError, NotFoundError, solicitudesErrors } from '../../errors';
+import { Paquete, isUuid, searchCfdi, type CfdiSearchRow, type Page } from '../../db';
+import { ConflictError, NotFoundError, invalidField, solicitudesErrors } from '../../errors';
 import type { ObjectStore } from '../../storage';
 import { PagosService, type PagoCfdi, type PagosDeDocumento } from '../pagos';
-import { CFDI_UUID, cfdiFilters, invalidField, type CfdiSearchCriteria } from './cfdi-criteria';
+import { cfdiFilters, type CfdiSearchCriteria } from './cfdi-criteria';
 import { readPackageEntry } from './package-entry';
 
 export interface RetrievedCfdi {
@@ -69,7 +69,7 @@ export class CfdiService {
   async document(tenantId: string, uuid: string): Promise<CfdiDocument> {
     const wanted = uuid.trim().toLowerCase();
     const missing = new NotFoundError(solicitudesErrors.cfdiNotFound, { params: { uuid: wanted } });
-    if (!CFDI_UUID.test(wanted)) throw missing;
+    if (!isUuid(wanted)) throw missing;
     const { rows } = await this.search(tenantId, { uuid: wanted, tamanoPagina: 20 });
     if (rows.length === 0) throw missing;
     const ordered = [...rows].sort((a, b) => Number(b.paqueteId !== null) - Number(a.paqueteId !== null));
@@ -104,7 +104,7 @@ export class CfdiService {
     formato: 'Base64' | 'Link' = 'Base64',
   ): Promise<RetrievedCfdi> {
     const wanted = uuid.trim().toLowerCase();
-    if (!CFDI_UUID.test(wanted)) throw invalidField('Uuid', 'must be a UUID');
+    if (!isUuid(wanted)) throw invalidField('Uuid', 'must be a UUID');
     const [held] = await this.dataSource.query<
       {
         objectKey: string | null;

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { Webhook, WebhookDelivery, WebhookDeliveryAttempt, type WebhookAttemptResultado } from '../../db';
+import {
+  Webhook,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
+  isUuid,
+  type WebhookAttemptResultado,
+} from '../../db';
 import { ConflictError, NotFoundError, generalErrors } from '../../errors';
 import type { SecretBox } from '../secrets';
 import { isWebhookEvent, parseEvents, type WebhookEvent } from './events';
 import { generateWebhookSecret } from './signature';
 import { normaliseWebhookUrl } from './webhook-url';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A webhook as lists show it: never its secret. */
 export interface WebhookSummary {
@@ -128,14 +132,14 @@ export class WebhookService {
 
   /** Removes the webhook and its delivery log. */
   async remove(tenantId: string, id: string): Promise<void> {
-    if (!UUID.test(id)) throw notFound(id);
+    if (!isUuid(id)) throw notFound(id);
     const result = await this.dataSource.getRepository(Webhook).delete({ tenantId, id });
     if (!result.affected) throw notFound(id);
   }
 
   /** A disabled webhook gets no new deliveries, and its pending ones are given up. */
   async setActive(tenantId: string, id: string, activo: boolean): Promise<WebhookSummary> {
-    if (!UUID.test(id)) throw notFound(id);
+    if (!isUuid(id)) throw notFound(id);
     return this.dataSource.transaction(async (manager) => {
       const webhook = await manager.getRepository(Webhook).findOneBy({ tenantId, id });
       if (!webhook) throw notFound(id);
@@ -160,7 +164,7 @@ export class WebhookService {
     options: { readonly limit?: number; readonly webhookId?: string } = {},
   ): Promise<DeliverySummary[]> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-    if (options.webhookId !== undefined && !UUID.test(options.webhookId)) return [];
+    if (options.webhookId !== undefined && !isUuid(options.webhookId)) return [];
     const query = this.dataSource
       .getRepository(WebhookDelivery)
       .createQueryBuilder('d')
@@ -194,7 +198,7 @@ export class WebhookService {
     tenantId: string,
     deliveryIds: readonly string[],
   ): Promise<ReadonlyMap<string, readonly AttemptSummary[]>> {
-    const ids = deliveryIds.filter((id) => UUID.test(id));
+    const ids = deliveryIds.filter((id) => isUuid(id));
     const byDelivery = new Map<string, AttemptSummary[]>();
     if (ids.length === 0) return byDelivery;
     const rows = await this.dataSource

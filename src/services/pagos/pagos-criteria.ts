@@ -1,6 +1,6 @@
-import { ValidationError, solicitudesErrors } from '../../errors';
-import { CFDI_UUID, invalidField } from '../cfdi/cfdi-criteria';
-import { fromMexicoWallClock } from '../periods/mexico-time';
+import { isUuid } from '../../db';
+import { ValidationError, invalidField, solicitudesErrors } from '../../errors';
+import { fromMexicoWallClockField } from '../periods/mexico-time';
 
 /** ConsultarPagos' filters and paging (and the web's), as strings from the client. */
 export interface PagosSearchCriteria {
@@ -35,16 +35,8 @@ const CFD_FOLIO = /^\d{3}-\d{2}-\d{9}$/;
 /** A UUID as the index keeps it (lower case), or a validation error naming the field. */
 export function validUuid(field: string, value: string, options: { cfdFolio?: boolean } = {}): string {
   const wanted = value.trim().toLowerCase();
-  if (CFDI_UUID.test(wanted) || (options.cfdFolio && CFD_FOLIO.test(wanted))) return wanted;
+  if (isUuid(wanted) || (options.cfdFolio && CFD_FOLIO.test(wanted))) return wanted;
   throw invalidField(field, 'must be a UUID');
-}
-
-function wallClock(field: string, value: string): Date {
-  try {
-    return fromMexicoWallClock(value.trim());
-  } catch {
-    throw new ValidationError(solicitudesErrors.dateInvalid, { params: { field, value } });
-  }
 }
 
 /** Validates the filters (not the paging, which the page query checks) with the codes ConsultarCfdi uses. */
@@ -53,8 +45,12 @@ export function pagosFilter(criteria: PagosSearchCriteria): PagosFilter {
   const uuidPago = criteria.uuidPago?.trim();
   const rfcEmisor = criteria.rfcEmisor?.trim().toUpperCase();
   const rfcReceptor = criteria.rfcReceptor?.trim().toUpperCase();
-  const desde = criteria.fechaPagoDesde ? wallClock('FechaPagoDesde', criteria.fechaPagoDesde) : undefined;
-  const hasta = criteria.fechaPagoHasta ? wallClock('FechaPagoHasta', criteria.fechaPagoHasta) : undefined;
+  const desde = criteria.fechaPagoDesde
+    ? fromMexicoWallClockField('FechaPagoDesde', criteria.fechaPagoDesde.trim())
+    : undefined;
+  const hasta = criteria.fechaPagoHasta
+    ? fromMexicoWallClockField('FechaPagoHasta', criteria.fechaPagoHasta.trim())
+    : undefined;
   // An inverted range is the client's mistake, not a search that found nothing.
   if (desde && hasta && desde.getTime() > hasta.getTime())
     throw new ValidationError(solicitudesErrors.rangeInverted, {

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db';
+import { isUuid, type Queryable } from '../../db';
 import type { PagosFilter } from './pagos-criteria';
 
 /** One `DoctoRelacionado` as answered: the invoice settled and the balances the payment states. */
@@ -224,9 +224,8 @@ export async function heldDocuments(
   tenantId: string,
   idDocumentos: readonly string[],
 ): Promise<Set<string>> {
-  const uuids = idDocumentos.filter((id) =>
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id),
-  );
+  // Lower case only: the set answers `uuid::text`, which Postgres writes in lower case.
+  const uuids = idDocumentos.filter((id) => isUuid(id) && id === id.toLowerCase());
   if (uuids.length === 0) return new Set();
   const rows = await db.query<{ uuid: string }[]>(
     `SELECT uuid::text AS uuid FROM cfdi_documents WHERE tenant_id = $1 AND uuid = ANY($2::uuid[])

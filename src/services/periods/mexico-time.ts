@@ -1,3 +1,5 @@
+import { ValidationError, solicitudesErrors } from '../../errors';
+
 /**
  * SAT reads every date-time of a request as Mexico City wall-clock time. Mexico City observed daylight
  * saving time until October 2022, so the offset is taken from the time-zone database for each instant
@@ -86,6 +88,15 @@ export function fromMexicoWallClock(text: string): Date {
   let instant = naive - offsetMsAt(new Date(naive));
   instant = naive - offsetMsAt(new Date(instant));
   return new Date(instant);
+}
+
+/** A client's Mexico City date-time for `field` as an instant, or the ValidationError naming the field. */
+export function fromMexicoWallClockField(field: string, value: string): Date {
+  try {
+    return fromMexicoWallClock(value);
+  } catch {
+    throw new ValidationError(solicitudesErrors.dateInvalid, { params: { field, value } });
+  }
 }
 
 /** `yyyy-MM-ddTHH:mm:ss` in Mexico City time, as SAT and our SOAP contract write date-times. */

@@ -1,7 +1,7 @@
 import { RECONCILIATION_CLASSES, type ReconciliationClass, type ReconciliationContexto } from '../../db';
-import { ValidationError, generalErrors, solicitudesErrors } from '../../errors';
+import { ValidationError, generalErrors, invalidField, solicitudesErrors } from '../../errors';
 import { RFC_PATTERN } from '../../sat';
-import { fromMexicoWallClock } from '../periods/mexico-time';
+import { fromMexicoWallClockField } from '../periods/mexico-time';
 
 /** ConsultarConciliacion's input (and the web page's), as strings from the client. */
 export interface ReconciliationCriteria {
@@ -42,22 +42,10 @@ function required(field: string, value: string | undefined): string {
   return trimmed;
 }
 
-function invalid(field: string, reason: string): ValidationError {
-  return new ValidationError(generalErrors.fieldInvalid, { params: { field, reason } });
-}
-
-function wallClock(field: string, value: string): Date {
-  try {
-    return fromMexicoWallClock(value);
-  } catch {
-    throw new ValidationError(solicitudesErrors.dateInvalid, { params: { field, value } });
-  }
-}
-
 /** Case-insensitive match against a closed list, answering with the list's spelling. */
 function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
   const found = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-  if (!found) throw invalid(field, `use ${allowed.join(' | ')}`);
+  if (!found) throw invalidField(field, `use ${allowed.join(' | ')}`);
   return found;
 }
 
@@ -71,8 +59,8 @@ export function parseReconciliation(criteria: ReconciliationCriteria): ParsedRec
     });
   const inicialText = required('FechaInicial', criteria.fechaInicial);
   const finalText = required('FechaFinal', criteria.fechaFinal);
-  const start = wallClock('FechaInicial', inicialText);
-  const final = wallClock('FechaFinal', finalText);
+  const start = fromMexicoWallClockField('FechaInicial', inicialText);
+  const final = fromMexicoWallClockField('FechaFinal', finalText);
   if (final.getTime() <= start.getTime())
     throw new ValidationError(solicitudesErrors.periodInverted, {
       // `field` names FechaFinal in the Fault (Campo); the message does not use it.

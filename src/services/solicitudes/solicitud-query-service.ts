@@ -13,7 +13,7 @@ import {
   Solicitud,
 } from '../../db';
 import { NotFoundError, ValidationError, solicitudesErrors } from '../../errors';
-import { fromMexicoWallClock } from '../periods/mexico-time';
+import { fromMexicoWallClockField } from '../periods/mexico-time';
 
 /** Everything about one solicitud, for RecuperarSolicitud and the web detail page. */
 export interface SolicitudDetail {
@@ -50,14 +50,6 @@ export const DEFAULT_PAGE_SIZE = 50;
 const OPEN_END = new Date(Date.UTC(9999, 11, 31, 23, 59, 59));
 export { MAX_PAGE_SIZE };
 
-function wallClock(field: string, value: string): Date {
-  try {
-    return fromMexicoWallClock(value);
-  } catch {
-    throw new ValidationError(solicitudesErrors.dateInvalid, { params: { field, value } });
-  }
-}
-
 /**
  * A range whose start is later than its end is a client's mistake, never an empty answer: a period
  * overlap built from it even failed in Postgres (tstzrange refuses inverted bounds) as an internal error.
@@ -66,7 +58,10 @@ function assertOrdered(desde: [string, string | undefined], hasta: [string, stri
   const [campoDesde, desdeText] = desde;
   const [campoHasta, hastaText] = hasta;
   if (!desdeText || !hastaText) return;
-  if (wallClock(campoDesde, desdeText).getTime() > wallClock(campoHasta, hastaText).getTime()) {
+  if (
+    fromMexicoWallClockField(campoDesde, desdeText).getTime() >
+    fromMexicoWallClockField(campoHasta, hastaText).getTime()
+  ) {
     throw new ValidationError(solicitudesErrors.rangeInverted, {
       params: { field: campoDesde, desde: desdeText, campoHasta, hasta: hastaText },
     });
@@ -92,22 +87,24 @@ export function listFilters(criteria: SolicitudListCriteria): FilterCondition[] 
     filters.push({
       field: 'FechaRegistro',
       operator: '>=',
-      value: wallClock('RegistradaDesde', criteria.registradaDesde),
+      value: fromMexicoWallClockField('RegistradaDesde', criteria.registradaDesde),
     });
   }
   if (criteria.registradaHasta) {
     filters.push({
       field: 'FechaRegistro',
       operator: '<=',
-      value: wallClock('RegistradaHasta', criteria.registradaHasta),
+      value: fromMexicoWallClockField('RegistradaHasta', criteria.registradaHasta),
     });
   }
   if (criteria.periodoDesde || criteria.periodoHasta) {
     // Solicitudes whose period overlaps the asked one; an open side means "unbounded".
-    const from = criteria.periodoDesde ? wallClock('PeriodoDesde', criteria.periodoDesde) : new Date(0);
+    const from = criteria.periodoDesde
+      ? fromMexicoWallClockField('PeriodoDesde', criteria.periodoDesde)
+      : new Date(0);
     // JavaScript's last instant (+275760-09-13) is no timestamp Postgres reads: the open end failed as DM-1000.
     const to = criteria.periodoHasta
-      ? new Date(wallClock('PeriodoHasta', criteria.periodoHasta).getTime() + 1000)
+      ? new Date(fromMexicoWallClockField('PeriodoHasta', criteria.periodoHasta).getTime() + 1000)
       : OPEN_END;
     filters.push({ field: 'Periodo', operator: 'overlaps', value: from, value2: to });
   }

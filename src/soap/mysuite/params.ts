@@ -1,6 +1,6 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { SaxesParser } from 'saxes';
-import { ValidationError, generalErrors } from '../../errors';
+import { invalidField } from '../../errors';
 
 /**
  * Base64 parameter documents are small (the biggest real one, an inline e.firma, is about 180 KB);
@@ -9,10 +9,6 @@ import { ValidationError, generalErrors } from '../../errors';
 export const MAX_PARAMETER_BASE64_CHARS = 512 * 1024;
 /** A Dictionary or Filters document is two levels deep; deep nesting only serves to exhaust a parser. */
 export const MAX_PARAMETER_DEPTH = 32;
-
-function invalid(field: string, reason: string): ValidationError {
-  return new ValidationError(generalErrors.fieldInvalid, { params: { field, reason } });
-}
 
 /**
  * A streaming pass that stops at the first element nested too deep, before the tree parser (which
@@ -24,14 +20,14 @@ function checkDepth(field: string, xml: string): void {
   parser.on('opentag', () => {
     depth += 1;
     if (depth > MAX_PARAMETER_DEPTH) {
-      throw invalid(field, `nested deeper than ${MAX_PARAMETER_DEPTH} levels`);
+      throw invalidField(field, `nested deeper than ${MAX_PARAMETER_DEPTH} levels`);
     }
   });
   parser.on('closetag', () => {
     depth -= 1;
   });
   parser.on('error', () => {
-    throw invalid(field, 'not well-formed XML');
+    throw invalidField(field, 'not well-formed XML');
   });
   parser.write(xml).close();
 }
@@ -42,11 +38,11 @@ function checkDepth(field: string, xml: string): void {
  */
 function parseBase64Xml(field: string, base64: string): Element {
   if (base64.length > MAX_PARAMETER_BASE64_CHARS) {
-    throw invalid(field, `larger than ${MAX_PARAMETER_BASE64_CHARS} Base64 characters`);
+    throw invalidField(field, `larger than ${MAX_PARAMETER_BASE64_CHARS} Base64 characters`);
   }
-  if (!/^[A-Za-z0-9+/=\s]*$/.test(base64)) throw invalid(field, 'not Base64');
+  if (!/^[A-Za-z0-9+/=\s]*$/.test(base64)) throw invalidField(field, 'not Base64');
   const xml = Buffer.from(base64, 'base64').toString('utf8');
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw invalid(field, 'DTDs are not accepted');
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw invalidField(field, 'DTDs are not accepted');
   checkDepth(field, xml);
   let failed = false;
   let root: Element | null = null;
@@ -60,7 +56,7 @@ function parseBase64Xml(field: string, base64: string): Element {
     // xmldom reports some errors to onError and throws on fatal ones.
     failed = true;
   }
-  if (failed || !root) throw invalid(field, 'not well-formed XML');
+  if (failed || !root) throw invalidField(field, 'not well-formed XML');
   return root;
 }
 
@@ -75,7 +71,7 @@ export function parseDictionary(base64: string | undefined): Map<string, string>
   const entries = new Map<string, string>();
   if (!base64?.trim()) return entries;
   const root = parseBase64Xml('Data1', base64.trim());
-  if (root.localName !== 'Dictionary') throw invalid('Data1', 'expected a <Dictionary> element');
+  if (root.localName !== 'Dictionary') throw invalidField('Data1', 'expected a <Dictionary> element');
   for (const entry of elements(root, 'Entry')) {
     const key = entry.getAttribute('k');
     if (key) entries.set(key.toLowerCase(), entry.getAttribute('v') ?? '');
@@ -94,7 +90,7 @@ export interface MySuiteFilter {
 export function parseFilters(base64: string | undefined): MySuiteFilter[] {
   if (!base64?.trim()) return [];
   const root = parseBase64Xml('Filters', base64.trim());
-  if (root.localName !== 'Filters') throw invalid('Filters', 'expected a <Filters> element');
+  if (root.localName !== 'Filters') throw invalidField('Filters', 'expected a <Filters> element');
   return elements(root, 'Filter').map((filter) => ({
     name: filter.getAttribute('Name') ?? '',
     oper: (filter.getAttribute('Oper') ?? '').trim().toUpperCase(),

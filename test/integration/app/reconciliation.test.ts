@@ -13,6 +13,7 @@ import { WebUserService } from '../../../src/services/web-access';
 import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { Corpus, type CorpusDocument } from '../../../src/sat-simulator/corpus';
 import { fromMexicoTime } from '../../../src/sat-simulator/mexico-time';
+import { parseCsv } from '../../helpers/csv';
 import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { Browser } from '../../helpers/web-browser';
 
@@ -54,36 +55,6 @@ interface Diferencia {
 
 function at(text: string): Date {
   return fromMexicoTime(text) as Date;
-}
-
-/** RFC 4180, the way a spreadsheet reads it. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const character = text[index];
-    if (quoted) {
-      if (character === '"' && text[index + 1] === '"') {
-        cell += '"';
-        index += 1;
-      } else if (character === '"') quoted = false;
-      else cell += character;
-    } else if (character === '"') quoted = true;
-    else if (character === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (character === '\r' && text[index + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      index += 1;
-    } else cell += character;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  return rows;
 }
 
 function faultCode(error: unknown): string | undefined {

@@ -12,6 +12,7 @@ import { startApplication, type RunningApplication } from '../../../src/main';
 import { CfdiExports } from '../../../src/services/cfdi';
 import { WebUserService } from '../../../src/services/web-access';
 import { LocalDiskObjectStore } from '../../../src/storage';
+import { parseCsv } from '../../helpers/csv';
 import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { Browser } from '../../helpers/web-browser';
 
@@ -83,36 +84,6 @@ function micros(text: string | null | undefined): bigint {
   const negative = whole.startsWith('-');
   const value = BigInt(whole.replace('-', '')) * 1_000_000n + BigInt(fraction.padEnd(6, '0').slice(0, 6));
   return negative ? -value : value;
-}
-
-/** RFC 4180, the way a spreadsheet reads it. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const character = text[index];
-    if (quoted) {
-      if (character === '"' && text[index + 1] === '"') {
-        cell += '"';
-        index += 1;
-      } else if (character === '"') quoted = false;
-      else cell += character;
-    } else if (character === '"') quoted = true;
-    else if (character === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (character === '\r' && text[index + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      index += 1;
-    } else cell += character;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  return rows;
 }
 
 async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {

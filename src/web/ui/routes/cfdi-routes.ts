@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
 import { AppError, NotFoundError, solicitudesErrors } from '../../../errors';
 import type { Logger } from '../../../logging';
+import { UUID_PATTERN } from '../../../sat';
 import type {
   CfdiExportFormat,
   CfdiExports,
@@ -22,7 +23,6 @@ export interface CfdiRouteServices {
 }
 
 const PAGE_SIZE = 25;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Larger documents are offered as a download only: laid out, they would make a page of megabytes. */
 const MAX_SHOWN_XML_BYTES = 1024 * 1024;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -153,7 +153,8 @@ export function createCfdiRoutes(services: CfdiRouteServices): Router {
     const { tenantId } = principalOf(response);
     const uuid = String(request.params.uuid);
     // A malformed UUID answers like a missing one, not as a validation error.
-    if (!UUID.test(uuid)) throw new NotFoundError(solicitudesErrors.cfdiNotFound, { params: { uuid } });
+    if (!UUID_PATTERN.test(uuid))
+      throw new NotFoundError(solicitudesErrors.cfdiNotFound, { params: { uuid } });
     const retrieved = await services.cfdi.retrieve(tenantId, uuid);
     download(response, 'application/xml; charset=utf-8', `${uuid.toUpperCase()}.xml`);
     response.send(retrieved.xml);
