@@ -209,3 +209,26 @@ export function sampleValue(type: LeafType): string {
       return 'x';
   }
 }
+
+/** The elements ConsultarCfdi's `Cfdi` gained within v1, in contract order: optional, at its end. */
+export const CFDI_FIELDS_ADDED_IN_V1: readonly string[] = [
+  'RfcPac',
+  'RfcACuentaTerceros',
+  'NombreACuentaTerceros',
+  'Version',
+  'TipoComprobante',
+  'Serie',
+  'Folio',
+  'Fecha',
+  'FechaTimbrado',
+  'SubTotal',
+  'Descuento',
+  'Total',
+  'Moneda',
+  'TipoCambio',
+  'MetodoPago',
+  'FormaPago',
+  'UsoCfdi',
+  'LugarExpedicion',
+  'Complementos',
+];

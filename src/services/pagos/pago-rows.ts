@@ -1,5 +1,6 @@
 import type { PagoComplemento } from '../../sat';
 import { fromMexicoWallClock } from '../periods/mexico-time';
+import type { DocumentoPagado } from './pagos-queries';
 
 /** One `Pago` as cfdi_pagos stores it (amounts as decimal text, FechaPago as an ISO instant). */
 export interface PagoRow {
@@ -13,21 +14,9 @@ export interface PagoRow {
   readonly monto: string | null;
 }
 
-/** One `DoctoRelacionado` as cfdi_pago_documentos stores it. */
-export interface PagoDocumentoRow {
+/** One `DoctoRelacionado` as cfdi_pago_documentos stores it: what is answered, and its `Pago`. */
+export interface PagoDocumentoRow extends DocumentoPagado {
   readonly indicePago: number;
-  /** Position within its `Pago`, from 1. */
-  readonly indice: number;
-  readonly idDocumento: string;
-  readonly serie: string | null;
-  readonly folio: string | null;
-  readonly monedaDR: string | null;
-  readonly equivalenciaDR: string | null;
-  readonly tipoCambioDR: string | null;
-  readonly numParcialidad: number | null;
-  readonly impSaldoAnt: string | null;
-  readonly impPagado: string | null;
-  readonly impSaldoInsoluto: string | null;
 }
 
 /** The rows of one payment CFDI, and what of it could not be stored (said on the package). */

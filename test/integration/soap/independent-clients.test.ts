@@ -15,6 +15,7 @@ import { PackageIndexer } from '../../../src/services/pipeline';
 import { LocalDiskObjectStore } from '../../../src/storage';
 import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { storePackage, zipOf } from '../../helpers/stored-packages';
+import { CFDI_FIELDS_ADDED_IN_V1 } from '../../helpers/contract-fields';
 
 /*
  * The documented examples, run as they are by independent SOAP stacks against the running server:
@@ -49,27 +50,7 @@ interface Story {
 type Fields = Record<string, unknown>;
 
 /** The fields ConsultarCfdi's Cfdi gained within v1: each must reach the clients that read them. */
-const ADDED_CFDI_FIELDS = [
-  'RfcPac',
-  'RfcACuentaTerceros',
-  'NombreACuentaTerceros',
-  'Version',
-  'TipoComprobante',
-  'Serie',
-  'Folio',
-  'Fecha',
-  'FechaTimbrado',
-  'SubTotal',
-  'Descuento',
-  'Total',
-  'Moneda',
-  'TipoCambio',
-  'MetodoPago',
-  'FormaPago',
-  'UsoCfdi',
-  'LugarExpedicion',
-  'Complementos',
-];
+const ADDED_CFDI_FIELDS = CFDI_FIELDS_ADDED_IN_V1;
 
 function elements(parent: Element, name?: string): Element[] {
   return Array.from(parent.childNodes).filter(

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import * as soap from 'soap';
+import { CFDI_FIELDS_ADDED_IN_V1 } from '../../helpers/contract-fields';
 
 const root = path.join(__dirname, '../../..');
 const wsdlPath = path.join(root, 'wsdl/DescargaMasiva.wsdl');
@@ -170,27 +171,7 @@ describe('wsdl/DescargaMasiva.wsdl', () => {
       const elements = children(cfdi, 'http://www.w3.org/2001/XMLSchema', 'element');
       expect(elements.slice(0, FIRST_CFDI.length).map((element) => element.getAttribute('name'))).toEqual(FIRST_CFDI);
       const added = elements.slice(FIRST_CFDI.length);
-      expect(added.map((element) => element.getAttribute('name'))).toEqual([
-        'RfcPac',
-        'RfcACuentaTerceros',
-        'NombreACuentaTerceros',
-        'Version',
-        'TipoComprobante',
-        'Serie',
-        'Folio',
-        'Fecha',
-        'FechaTimbrado',
-        'SubTotal',
-        'Descuento',
-        'Total',
-        'Moneda',
-        'TipoCambio',
-        'MetodoPago',
-        'FormaPago',
-        'UsoCfdi',
-        'LugarExpedicion',
-        'Complementos',
-      ]);
+      expect(added.map((element) => element.getAttribute('name'))).toEqual(CFDI_FIELDS_ADDED_IN_V1);
       for (const element of added) expect(element.getAttribute('minOccurs')).toBe('0');
     });
 
