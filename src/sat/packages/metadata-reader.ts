@@ -147,22 +147,42 @@ function encodingOf(entry: string, decoder: Utf8OrWindows1252): MetadataEvent[] 
     : [];
 }
 
+/** A header's columns, each with the known field it fills (looked up once per entry, not per record). */
+interface Layout {
+  readonly columns: readonly string[];
+  readonly fields: readonly (KnownField | undefined)[];
+}
+
+function layoutOf(header: string): Layout {
+  const columns = header.split('~').map((column) => column.trim());
+  return {
+    columns,
+    fields: columns.map((column) => KNOWN[column.toLowerCase() as keyof typeof KNOWN]),
+  };
+}
+
+/** What a record without extra columns carries: one shared empty object, not one per record. */
+const NO_EXTRA: Readonly<Record<string, string>> = Object.freeze({});
+
 /** Field values by column name; short rows are padded with empty values, longer ones keep their extras. */
 function byHeader(
-  columns: readonly string[],
+  { columns, fields }: Layout,
   text: string,
-): { known: Partial<Record<KnownField, string>>; extra: Record<string, string> } {
+): { known: Partial<Record<KnownField, string>>; extra: Readonly<Record<string, string>> } {
   const values = text.split('~');
   const known: Partial<Record<KnownField, string>> = {};
-  const extra: Record<string, string> = {};
+  let extra: Record<string, string> | undefined;
   const width = Math.max(columns.length, values.length);
   for (let index = 0; index < width; index += 1) {
-    const column = columns[index] ?? `#extra-${String(index - columns.length + 1).padStart(2, '0')}`;
     const value = (values[index] ?? '').trim();
-    const field = KNOWN[column.toLowerCase() as keyof typeof KNOWN];
+    const field = fields[index];
     if (field) known[field] = value;
-    else if (value !== '' || columns[index] !== undefined) extra[column] = value;
+    else if (value !== '' || columns[index] !== undefined) {
+      extra ??= {};
+      extra[columns[index] ?? `#extra-${String(index - columns.length + 1).padStart(2, '0')}`] = value;
+    }
   }
+  if (!extra) return { known, extra: NO_EXTRA };
   // A trailing "~" (SAT's way of writing an empty FechaCancelacion) is not an extra column.
   for (const [name, value] of Object.entries(extra))
     if (name.startsWith('#extra-') && value === '') delete extra[name];
@@ -204,10 +224,10 @@ async function thirdParties(
         content.destroy();
         continue;
       }
-      const columns = header.split('~').map((column) => column.trim());
+      const layout = layoutOf(header);
       for await (const record of records) {
         if (record.text.trim() === '') continue;
-        const { known } = byHeader(columns, record.text);
+        const { known } = byHeader(layout, record.text);
         if (known.uuid)
           found.set(known.uuid.toLowerCase(), {
             rfc: known.rfcACuentaTerceros ?? '',
@@ -228,7 +248,7 @@ async function thirdParties(
 
 function rowOf(
   known: Partial<Record<KnownField, string>>,
-  extra: Record<string, string>,
+  extra: Readonly<Record<string, string>>,
   tercero: { rfc: string; nombre: string } | undefined,
 ): MetadataRow {
   return {
@@ -300,10 +320,10 @@ export async function* readMetadataPackage(file: string, idPaquete = file): Asyn
         continue;
       }
       metadataEntries += 1;
-      const columns = header.split('~').map((column) => column.trim());
+      const layout = layoutOf(header);
       for await (const record of records) {
         if (record.text.trim() === '') continue;
-        const { known, extra } = byHeader(columns, record.text);
+        const { known, extra } = byHeader(layout, record.text);
         const problem = problemOf(known);
         if (problem) yield { kind: 'problem', entry: entry.name, line: record.number, reason: problem };
         else

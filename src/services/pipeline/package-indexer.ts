@@ -74,6 +74,11 @@ class PackageReport {
   private readonly recoded = { metadata: [] as string[], XML: [] as string[] };
   private readonly recodedCount = { metadata: 0, XML: 0 };
 
+  /** Forgets what was found: the package is being read again from its start. */
+  restart(): void {
+    Object.assign(this, new PackageReport());
+  }
+
   unreadable(error: SatError): void {
     this.code ??= error.code;
     this.entryCount += 1;
@@ -240,7 +245,11 @@ export class PackageIndexer {
     paquete: Paquete,
     report: PackageReport,
   ): Promise<void> {
+    // The loader may read the package twice (a direct COPY that met a stored UUID is retried through
+    // the staging table): each pass starts the report afresh, so it says what the loaded pass found.
+    // Nothing else has written to this report yet (indexar and reindexar make one per reading).
     async function* records(): AsyncGenerator<MetadataRecord> {
+      report.restart();
       for await (const event of readMetadataPackage(file, paquete.idPaquete)) {
         if (event.kind === 'row') {
           const record = metadataRecord(event.row);
@@ -258,11 +267,14 @@ export class PackageIndexer {
         }
       }
     }
-    await this.metadata.load(records(), {
+    await this.metadata.load(records, {
       tenantId: solicitud.tenantId,
       rfc: solicitud.rfc,
       tipoDocumento: solicitud.tipoDocumento,
       paqueteId: paquete.id,
+      contexto: solicitud.contexto,
+      from: solicitud.fechaInicial,
+      to: solicitud.fechaFinal,
     });
   }
 

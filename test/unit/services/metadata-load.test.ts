@@ -1,0 +1,160 @@
+import { fromMexicoWallClock } from '../../../src/services/periods/mexico-time';
+import { conflictWindow, firstPath, retryStaged } from '../../../src/services/pipeline/metadata-load-plan';
+import {
+  copyField,
+  copyLine,
+  satDate,
+  wallClockHour,
+  type MetadataRecord,
+} from '../../../src/services/pipeline/metadata-loader';
+
+/** What indexing stored before dates were cached by wall-clock hour: the instant, or nothing. */
+function instantOf(text: string): number | null {
+  try {
+    return fromMexicoWallClock(text.trim().replace(' ', 'T').slice(0, 19)).getTime();
+  } catch {
+    return null;
+  }
+}
+
+function stored(text: string): number | null {
+  const value = satDate(text);
+  return value === null ? null : Date.parse(value);
+}
+
+describe('satDate (SAT wall clock to a timestamptz literal)', () => {
+  it('names the same instant as fromMexicoWallClock for every hour across the 2021-2022 clock changes', () => {
+    const differences: string[] = [];
+    for (let time = Date.UTC(2021, 2, 1); time < Date.UTC(2022, 11, 1); time += 3_600_000) {
+      for (const minutes of ['00:00', '29:31', '59:59']) {
+        const text = `${new Date(time).toISOString().slice(0, 10)} ${new Date(time).toISOString().slice(11, 13)}:${minutes}`;
+        if (stored(text) !== instantOf(text)) differences.push(text);
+      }
+    }
+    expect(differences).toEqual([]);
+  });
+
+  it('reads the hour skipped and the hour repeated when daylight saving time changed as before', () => {
+    for (const text of ['2022-04-03 02:30:00', '2022-10-30 01:30:00', '2021-10-31 01:00:00']) {
+      expect(stored(text)).toBe(instantOf(text));
+    }
+  });
+
+  it('writes the wall clock with its offset, which PostgreSQL and Date both read', () => {
+    expect(satDate('2024-03-01 10:00:00')).toBe('2024-03-01 10:00:00-06:00');
+    expect(satDate('2021-07-01T10:00:00')).toBe('2021-07-01T10:00:00-05:00');
+  });
+
+  it('accepts what the previous conversion accepted and refuses what it refused', () => {
+    const cases = [
+      ' 2024-03-01 10:00:00 ',
+      '2024-03-01 10:00:00.123',
+      '2024-03-01T10:00:00',
+      '1950-06-01 12:00:00',
+      '1969-12-31 23:59:59',
+      '1900-01-01 00:00:00',
+      '2024-02-29 10:00:00',
+      '2023-02-29 10:00:00',
+      '2024-13-01 10:00:00',
+      '2024-04-31 10:00:00',
+      '2024-03-01 24:00:00',
+      '2024-03-01 10:60:00',
+      '2024-03-01 10:00:60',
+      '0050-01-01 00:00:00',
+      '2024-03-01',
+      '2024/03/01 10:00:00',
+      '2024-03-01 1a:00:00',
+      'not a date',
+      '   ',
+    ];
+    for (const text of cases) expect([text, stored(text)]).toEqual([text, instantOf(text)]);
+    expect(satDate('')).toBeNull();
+    expect(satDate(undefined)).toBeNull();
+  });
+});
+
+describe('wallClockHour', () => {
+  it('is the yyyyMMddHH of a SAT date-time, NaN for anything else', () => {
+    expect(wallClockHour('2024-03-01 10:59:59')).toBe(2024030110);
+    expect(wallClockHour('2024-03-01T00:00:00')).toBe(2024030100);
+    expect(wallClockHour('2024-03-01 10:00:0')).toBeNaN();
+    expect(wallClockHour('2024-03-01_10:00:00')).toBeNaN();
+    expect(wallClockHour('2024-03-01 10:61:00')).toBeNaN();
+    expect(wallClockHour('2024-03-01 10:00:61')).toBeNaN();
+    expect(wallClockHour('2024-0x-01 10:00:00')).toBeNaN();
+  });
+});
+
+describe('COPY text lines', () => {
+  const record: MetadataRecord = {
+    uuid: '0a1b2c3d-4e5f-4a6b-8c7d-000000000001',
+    rfc_emisor: 'AAA010101AAA',
+    nombre_emisor: 'TAB\tBACK\\SLASH\nLF\rCR',
+    rfc_receptor: 'EKU9003173C9',
+    nombre_receptor: null,
+    rfc_pac: 'SAT970701NN3',
+    fecha_emision: '2024-03-01 10:00:00-06:00',
+    fecha_certificacion: null,
+    monto: '1.5',
+    efecto: 'I',
+    estatus: 'Vigente',
+    fecha_cancelacion: null,
+    rfc_a_cuenta_terceros: 'TER050505TE5',
+    nombre_a_cuenta_terceros: '\\N',
+    extras: '{"A":"b\\"c"}',
+  };
+
+  it('escapes tabs, backslashes and line breaks and writes null as \\N', () => {
+    expect(copyField(null)).toBe('\\N');
+    expect(copyField('plain')).toBe('plain');
+    expect(copyField('a\tb\\c\nd\re')).toBe('a\\tb\\\\c\\nd\\re');
+  });
+
+  it('gives every column, in the staging order, each value escaped on its own', () => {
+    expect(copyLine(record).split('\t')).toEqual([
+      '0a1b2c3d-4e5f-4a6b-8c7d-000000000001',
+      'AAA010101AAA',
+      'TAB\\tBACK\\\\SLASH\\nLF\\rCR',
+      'EKU9003173C9',
+      '\\N',
+      'SAT970701NN3',
+      '2024-03-01 10:00:00-06:00',
+      '\\N',
+      '1.5',
+      'I',
+      'Vigente',
+      '\\N',
+      'TER050505TE5',
+      '\\\\N',
+      '{"A":"b\\\\"c"}',
+    ]);
+  });
+});
+
+describe('metadata load plan', () => {
+  it('looks for stored rows on the package side of the RFC, inside its period', () => {
+    const from = new Date('2024-03-01T06:00:00Z');
+    const to = new Date('2024-04-01T06:00:00Z');
+    expect(conflictWindow({ contexto: 'Emitidos', from, to })).toEqual({ column: 'rfc_emisor', from, to });
+    expect(conflictWindow({ contexto: 'Recibidos', from: null, to: null })).toEqual({
+      column: 'rfc_receptor',
+      from: null,
+      to: null,
+    });
+    expect(conflictWindow({})).toEqual({ column: 'rfc', from: null, to: null });
+  });
+
+  it('copies straight into the table only when nothing stored is expected and the package can be read again', () => {
+    expect(firstPath({ rereadable: true, storedRowsInWindow: false })).toBe('direct');
+    expect(firstPath({ rereadable: true, storedRowsInWindow: true })).toBe('staged');
+    expect(firstPath({ rereadable: false, storedRowsInWindow: false })).toBe('staged');
+  });
+
+  it('retries through the staging table only when the direct COPY met a UUID already there', () => {
+    expect(retryStaged({ code: '23505', constraint: 'cfdi_metadata_pkey' }, 'cfdi_metadata_pkey')).toBe(true);
+    expect(retryStaged({ code: '23505', constraint: 'other_key' }, 'cfdi_metadata_pkey')).toBe(false);
+    expect(retryStaged({ code: '22P02' }, 'cfdi_metadata_pkey')).toBe(false);
+    expect(retryStaged(new Error('socket hang up'), 'cfdi_metadata_pkey')).toBe(false);
+    expect(retryStaged(undefined, 'cfdi_metadata_pkey')).toBe(false);
+  });
+});
