@@ -1,7 +1,9 @@
 /**
  * A stand-in for SAT's Descargar that answers with a generated package of a given size, produced on
  * the fly as base64 inside the SOAP body (never held whole). Autentica answers with a real-format token.
- * Used by bench/download-stream.ts and the client's memory test.
+ * The same bytes, raw (no SOAP, no base64), answer a GET of `RAW_PACKAGE_PATH`: the floor a download
+ * is measured against. Used by bench/download-stream.ts, bench/package-end-to-end.ts and the client's
+ * memory test.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,12 +26,20 @@ const HEAD =
   '</s:Header><s:Body><RespuestaDescargaMasivaTercerosSalida xmlns="http://DescargaMasivaTerceros.sat.gob.mx"><Paquete>';
 const TAIL = '</Paquete></RespuestaDescargaMasivaTercerosSalida></s:Body></s:Envelope>';
 
-/** Writes `size` pseudo-random bytes as base64, 48 KB at a time, honouring backpressure. */
+/** Where the package's bytes are served as they are. */
+export const RAW_PACKAGE_PATH = '/paquete.zip';
+
+/**
+ * Writes `size` pseudo-random bytes (the same ones on every call), 48 KB at a time, honouring
+ * backpressure: as base64 inside the SOAP answer, or raw; `done` gets their SHA-256.
+ */
 function writePackage(
   response: http.ServerResponse,
   size: number,
-  hash: ReturnType<typeof createHash>,
+  encoding: 'soap' | 'raw',
+  done: (sha256: string) => void,
 ): void {
+  const hash = createHash('sha256');
   let sent = 0;
   let state = 7;
   const chunkBytes = 48 * 1024; // a multiple of 3: each chunk encodes without padding
@@ -43,38 +53,48 @@ function writePackage(
       }
       hash.update(chunk);
       sent += length;
-      if (!response.write(chunk.toString('base64'))) {
+      if (!response.write(encoding === 'raw' ? chunk : chunk.toString('base64'))) {
         response.once('drain', pump);
         return;
       }
     }
-    response.end(TAIL);
+    done(hash.digest('hex'));
+    if (encoding === 'raw') response.end();
+    else response.end(TAIL);
   };
-  response.write(HEAD);
+  if (encoding === 'soap') response.write(HEAD);
   pump();
 }
 
 export interface GeneratedSat {
   readonly url: string;
-  /** SHA-256 of the bytes sent so far (complete once a download has ended). */
-  sha256(): string;
+  /** SHA-256 of the package's bytes, once one answer has carried them whole (every answer has the same). */
+  sha256(): string | undefined;
   close(): Promise<void>;
 }
 
 export async function startGeneratedSat(size: number): Promise<GeneratedSat> {
-  const hash = createHash('sha256');
+  let sha256: string | undefined;
+  const done = (digest: string): void => {
+    sha256 = digest;
+  };
   const server = http.createServer((request, response) => {
     request.resume();
     request.on('end', () => {
+      if (request.method === 'GET' && request.url === RAW_PACKAGE_PATH) {
+        response.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': String(size) });
+        writePackage(response, size, 'raw', done);
+        return;
+      }
       response.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
       if (request.url?.startsWith('/Autenticacion')) response.end(tokenAnswer());
-      else writePackage(response, size, hash);
+      else writePackage(response, size, 'soap', done);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    sha256: () => hash.copy().digest('hex'),
+    sha256: () => sha256,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

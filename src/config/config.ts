@@ -107,6 +107,15 @@ export interface AppConfig {
   };
 }
 
+/**
+ * SAT takes minutes to hours and asks clients not to poll it hard: the first look comes after 30 s and
+ * the backoff takes over. The simulator is done after its delay as Aceptada plus as long EnProceso, so
+ * the first look comes then and finds the answer, with no poll wasted and no second lost to a backoff.
+ */
+function defaultVerifyInitialDelay(satMode: SatMode, e: ParsedEnv): number {
+  return satMode === 'simulator' ? Math.max(1, 2 * e.SIMULATOR_DELAY_SECONDS) : 30;
+}
+
 function invalid(variable: string, reason: string): ConfigError {
   return new ConfigError(generalErrors.configInvalid, { params: { variable, reason } });
 }
@@ -178,8 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rfcConcurrency: e.WORKER_RFC_CONCURRENCY,
       retryDelaySeconds: e.JOB_RETRY_DELAY_SECONDS,
       lockSeconds: e.JOB_LOCK_SECONDS,
-      // The simulator finishes in seconds; SAT takes minutes to hours.
-      verifyInitialDelaySeconds: e.VERIFY_INITIAL_DELAY_SECONDS ?? (satMode === 'simulator' ? 2 : 30),
+      verifyInitialDelaySeconds: e.VERIFY_INITIAL_DELAY_SECONDS ?? defaultVerifyInitialDelay(satMode, e),
       verifyMaxDelaySeconds: e.VERIFY_MAX_DELAY_SECONDS,
       verifyHorizonHours: e.VERIFY_HORIZON_HOURS,
       sizingMaxWaitSeconds: e.SIZING_MAX_WAIT,

@@ -72,7 +72,8 @@ export const envSchema = z.object({
   SAT_MAX_XML_PER_REQUEST: positiveInt.default(200_000),
   SAT_MAX_METADATA_PER_REQUEST: positiveInt.default(1_000_000),
 
-  SIMULATOR_DELAY_SECONDS: nonNegativeInt.default(3),
+  // A demo: each simulated request shows Aceptada, then EnProceso, for a second each (docs/decisions.md).
+  SIMULATOR_DELAY_SECONDS: nonNegativeInt.default(1),
 
   WORKERS_ENABLED: booleanFromEnv.default(true),
   WORKER_CONCURRENCY: positiveInt.default(5),

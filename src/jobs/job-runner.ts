@@ -100,6 +100,19 @@ export class JobRunner implements JobQueue {
       removeOnComplete: true,
     });
     this.agenda.on('error', (error: unknown) => this.logger.error('job system error', { error }));
+    // A run that asks to run again (polling) or fails into a retry is saved by Agenda without the
+    // notification a new job gets, so the next run waited for the next scan: up to processEvery late,
+    // each time. Announcing it lets the workers lock it now and start it on time.
+    const channel = backend.notificationChannel;
+    this.agenda.on('complete', (job: Job, remote?: boolean) => {
+      // Other workers' runs are echoed here too (state notifications): each announces its own.
+      if (remote === true || !job.attrs) return;
+      const { _id: jobId, name: jobName, nextRunAt, priority } = job.attrs;
+      if (!channel || channel.state !== 'connected' || !nextRunAt || jobId === undefined) return;
+      channel
+        .publish({ jobId, jobName, nextRunAt, priority, timestamp: new Date(), source: options.name })
+        .catch((error: unknown) => this.logger.warn('could not announce a re-scheduled job', { error }));
+    });
     // Neither Agenda nor pg listen for these: a Postgres restart (or a dropped connection) would emit an
     // 'error' nobody handles and crash the process. The channel reconnects by itself; the pool replaces
     // the broken idle client on next use.
@@ -143,7 +156,7 @@ export class JobRunner implements JobQueue {
       try {
         const runAgainAt = await handler(key);
         if (runAgainAt instanceof Date) job.schedule(runAgainAt);
-        this.logger.debug('job done', { ms: Date.now() - started, runAgainAt });
+        this.logger.debug('job done', { ms: Date.now() - started, runAgainAt: runAgainAt?.toISOString() });
         this.onRun?.(name, 'ok');
       } catch (error) {
         this.logger.warn('job failed', {

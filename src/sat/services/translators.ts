@@ -315,14 +315,40 @@ function streamDownload(body: Readable, status: number): Promise<DownloadTransla
     });
     parser.on('error', (error) => fail(unexpected(error.message)));
 
-    const writePackage = (text: string): void => {
-      if (!BASE64_TEXT.test(text)) throw unexpected('the package is not base64');
-      if (!output) return; // a refusal with text in Paquete: nothing to keep
-      const data = carry + text.replace(/\s+/g, '');
+    /**
+     * SAT sends the package as one unbroken base64 line. Node's decoder skips what is not base64 and
+     * stops at padding, so a run of n characters that decodes to 3n/4 bytes was all base64: no regular
+     * expression has to read hundreds of MB. Anything else (line breaks, padding, garbage) takes the
+     * checked path, for the rest of the package once seen.
+     */
+    let unbroken = true;
+    const decodeUnbroken = (text: string): { decoded: Buffer; rest: string } | undefined => {
+      const data = carry + text;
       const whole = data.length - (data.length % 4);
-      carry = data.slice(whole);
-      if (whole === 0) return;
       const decoded = Buffer.from(data.slice(0, whole), 'base64');
+      const rest = data.slice(whole);
+      if (decoded.length !== (whole / 4) * 3 || !BASE64_TEXT.test(rest) || /\s/.test(rest)) return undefined;
+      return { decoded, rest };
+    };
+    const writePackage = (text: string): void => {
+      if (!output) {
+        if (!BASE64_TEXT.test(text)) throw unexpected('the package is not base64');
+        return; // a refusal with text in Paquete: nothing to keep
+      }
+      const fast = unbroken ? decodeUnbroken(text) : undefined;
+      let decoded: Buffer;
+      if (fast) {
+        decoded = fast.decoded;
+        carry = fast.rest;
+      } else {
+        unbroken = false;
+        if (!BASE64_TEXT.test(text)) throw unexpected('the package is not base64');
+        const data = carry + text.replace(/\s+/g, '');
+        const whole = data.length - (data.length % 4);
+        carry = data.slice(whole);
+        decoded = Buffer.from(data.slice(0, whole), 'base64');
+      }
+      if (decoded.length === 0) return;
       bytes += decoded.length;
       if (!output.write(decoded)) {
         body.pause();

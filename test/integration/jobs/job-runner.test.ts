@@ -106,6 +106,36 @@ describe('JobRunner on Postgres', () => {
     expect(Number(rows[0]?.count)).toBe(0);
   });
 
+  it('runs a step that asks to run again without waiting for the next scan', async () => {
+    // A scan ten minutes away: each run again must be announced to be run at all within the test.
+    const ownPool = new Pool({ connectionString: database.url, max: 5 });
+    pools.push(ownPool);
+    const jobs = new JobRunner({
+      pool: ownPool,
+      logger: quietLogger,
+      name: 'w1',
+      maxConcurrency: 10,
+      processEveryMs: 600_000,
+      retryDelayMs: 50,
+    });
+    runners.push(jobs);
+    let runs = 0;
+    let failures = 0;
+    jobs.define('poll', async () => {
+      runs += 1;
+      if (runs === 2 && failures === 0) {
+        failures += 1;
+        // A transient failure: its retry is scheduled the same way and must not wait either.
+        throw new InternalError(generalErrors.internal);
+      }
+      return runs < 4 ? new Date(Date.now() + 100) : undefined;
+    });
+    await jobs.start();
+    await jobs.enqueue('poll', 'x');
+    await waitFor(() => runs >= 4);
+    expect(failures).toBe(1);
+  });
+
   it('never runs the same job twice across two workers on one database', async () => {
     const runsByKey = new Map<string, number>();
     const keys = Array.from({ length: 40 }, (_, index) => `k${index}`);

@@ -38,6 +38,21 @@ describe('loadConfig', () => {
     expect((thrown as ConfigError).message).toContain(variable);
   });
 
+  it('polls the simulator when it is done, and SAT no sooner than after 30 s', () => {
+    const master = { MASTER_KEY: Buffer.alloc(32, 7).toString('base64') };
+    // The simulator keeps a request Aceptada for its delay, then as long EnProceso.
+    expect(loadConfig({}).simulator.delaySeconds).toBe(1);
+    expect(loadConfig({}).workers.verifyInitialDelaySeconds).toBe(2);
+    expect(loadConfig({ SIMULATOR_DELAY_SECONDS: '5' }).workers.verifyInitialDelaySeconds).toBe(10);
+    expect(loadConfig({ SIMULATOR_DELAY_SECONDS: '0' }).workers.verifyInitialDelaySeconds).toBe(1);
+    expect(loadConfig({ SAT_MODE: 'production', ...master }).workers.verifyInitialDelaySeconds).toBe(30);
+    // The simulator's delay says nothing about SAT.
+    const production = { SAT_MODE: 'production', SIMULATOR_DELAY_SECONDS: '0', ...master };
+    expect(loadConfig(production).workers.verifyInitialDelaySeconds).toBe(30);
+    expect(loadConfig(production).workers.verifyMaxDelaySeconds).toBe(3600);
+    expect(loadConfig({ VERIFY_INITIAL_DELAY_SECONDS: '7' }).workers.verifyInitialDelaySeconds).toBe(7);
+  });
+
   it('reads SIZING_MAX_WAIT as seconds or with a unit, three hours when unset', () => {
     expect(loadConfig({}).workers.sizingMaxWaitSeconds).toBe(3 * 3600);
     expect(loadConfig({ SIZING_MAX_WAIT: '' }).workers.sizingMaxWaitSeconds).toBe(3 * 3600);

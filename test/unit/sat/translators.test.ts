@@ -415,6 +415,38 @@ describe('translateDownload', () => {
     });
   });
 
+  it('reads a package broken into lines, and one whose lines start partway, byte for byte', async () => {
+    const expected = Buffer.from(base64, 'base64');
+    const lines = (text: string): string => text.replace(/.{76}/g, '$&\r\n');
+    const broken = [
+      withPackage.replace(base64, lines(base64)),
+      // Unbroken for the first chunks, then a line break: the rest is read the careful way.
+      withPackage.replace(base64, `${base64.slice(0, 2000)}\n${lines(base64.slice(2000))}`),
+    ];
+    for (const answerText of broken) {
+      for (const size of [7, 1024]) {
+        const answer = await translateDownload(chunked(answerText, size), 200);
+        const received = await sha256Of(answer.paquete as AsyncIterable<Buffer>);
+        expect(received).toEqual({
+          sha256: createHash('sha256').update(expected).digest('hex'),
+          size: expected.length,
+        });
+      }
+    }
+  });
+
+  it('refuses a package that stops being base64 partway', async () => {
+    const middle = base64.length / 2 - ((base64.length / 2) % 4);
+    const tampered = withPackage.replace(base64, `${base64.slice(0, middle)}*${base64.slice(middle + 1)}`);
+    for (const size of [7, 1024]) {
+      const answer = await translateDownload(chunked(tampered, size), 200);
+      await expect(sha256Of(answer.paquete as AsyncIterable<Buffer>)).rejects.toMatchObject({
+        code: 'DM-5002',
+        failure: { kind: 'garbled', status: 200 },
+      });
+    }
+  });
+
   it('refuses a package that is not base64', async () => {
     const tampered = withPackage.replace('<Paquete>UEsD', '<Paquete>UE&amp;sD');
     const answer = await translateDownload(chunked(tampered), 200);
