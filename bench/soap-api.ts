@@ -2,19 +2,22 @@
  * The SOAP API under load: RecuperarSolicitud (a random one of 100,000 solicitudes) and
  * RecuperarListaSolicitudes (a filtered page, newest first) through the real application (startApplication,
  * simulator mode, workers off, the local Postgres), next to a bare node-soap echo service on the same
- * machine in the same run. 32 concurrent clients POST prepared SOAP 1.1 envelopes; prints requests/s,
- * p50/p99 and the ratio to the bare service. Creates a scratch database and drops it at the end.
+ * machine in the same run, and next to the fair floor: the same bare service whose handler runs the same
+ * SQL on a plain pg pool (bench/support/same-sql-floor.ts). 32 concurrent clients POST prepared SOAP 1.1
+ * envelopes; prints requests/s, p50/p99 and the ratios to both. Creates a scratch database and drops it.
  *
  *   npx tsx bench/soap-api.ts
- *   BENCH_REQUESTS=3000        calls per measured run with WS-Security PasswordDigest, and for the bare service
- *   BENCH_BASIC_REQUESTS=320   calls per measured run with HTTP Basic (each one costs an scrypt, ~0.2 s of CPU)
+ *   BENCH_REQUESTS=3000        calls per measured run (bare services, PasswordDigest)
+ *   BENCH_BASIC_REQUESTS=3000  calls per measured run with HTTP Basic (only each client's first call pays an scrypt)
  *   BENCH_SOLICITUDES=100000   solicitudes inserted
  *   BENCH_EXPLAIN=1            also print the list query's plans in full
+ *   BENCH_ONLY=<text>          measure only the calls whose name contains it (the echo always runs)
+ *   BENCH_CPU_PROFILE=<dir>    write a CPU profile of each measured run there (bench/support/profile-summary.ts)
  *   TEST_DATABASE_URL          admin connection of the Postgres to use (default postgres@127.0.0.1:5432)
  *
- * Authentication is measured both ways because it dominates: HTTP Basic (as in docs/examples/curl) checks
- * the secret against its scrypt hash on every call; PasswordDigest checks a SHA-1 against the sealed secret.
- * Figures on the 2-core development machine: docs/decisions.md, "SOAP API bench".
+ * Authentication is measured both ways: HTTP Basic (as in docs/examples/curl) checks the secret against
+ * its scrypt hash once, then against the verified-secret cache; PasswordDigest checks a SHA-1 against the
+ * sealed secret. Figures on the 2-core development machine: docs/decisions.md, "SOAP read path".
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,12 +25,14 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
-import { SOLICITUD_FIELDS, compileFilters, compileOrder, type FilterCondition } from '../src/db';
+import { solicitudListStatements, type FilterCondition } from '../src/db';
 import { createLogger } from '../src/logging';
 import { startApplication, type RunningApplication } from '../src/main';
 import { DEMO } from '../src/services/accounts';
 import { computePasswordDigest } from '../src/soap';
 import { createEmptyDatabase, type EmptyDatabase } from '../test/helpers/empty-database';
+import { profiled } from './support/cpu-profile';
+import { type SameSqlFloor, startSameSqlFloor } from './support/same-sql-floor';
 import { seedSolicitudes } from './support/seed-solicitudes';
 import {
   type BareService,
@@ -41,7 +46,7 @@ import {
 
 const CLIENTS = 32;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
-const BASIC_REQUESTS = Number(process.env.BENCH_BASIC_REQUESTS ?? 320);
+const BASIC_REQUESTS = Number(process.env.BENCH_BASIC_REQUESTS ?? REQUESTS);
 const SOLICITUDES = Number(process.env.BENCH_SOLICITUDES ?? 100_000);
 const TNS = 'urn:descarga-masiva:v1';
 const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
@@ -52,6 +57,9 @@ const TOKEN_PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-u
 const LIST = { rfc: DEMO.rfc, estado: 'Completada', contexto: 'Emitidos', pageSize: 50, pages: 10 };
 
 type Auth = 'basic' | 'digest';
+
+/** BENCH_ONLY narrows the run to the calls whose name contains it (for a CPU profile of one call). */
+const wanted = (name: string): boolean => !process.env.BENCH_ONLY || name.includes(process.env.BENCH_ONLY);
 
 /** A fresh UsernameToken with PasswordDigest for the demo user (a new nonce each: replays are refused). */
 function digestHeader(): string {
@@ -83,14 +91,17 @@ function call(operation: string, payload: string, auth: Auth, expect: string): P
   };
 }
 
+const randomId = (ids: readonly string[]): string => ids[Math.floor(Math.random() * ids.length)] ?? '';
+const randomPage = (): number => 1 + Math.floor(Math.random() * LIST.pages);
+
 function recuperarSolicitud(ids: readonly string[], auth: Auth): PreparedRequest {
-  const id = ids[Math.floor(Math.random() * ids.length)] ?? '';
+  const id = randomId(ids);
   const payload = `<dm:RecuperarSolicitud><dm:IdSolicitud>${id}</dm:IdSolicitud></dm:RecuperarSolicitud>`;
   return call('RecuperarSolicitud', payload, auth, `>${id}<`);
 }
 
 function recuperarLista(total: number, auth: Auth): PreparedRequest {
-  const page = 1 + Math.floor(Math.random() * LIST.pages);
+  const page = randomPage();
   const payload =
     `<dm:RecuperarListaSolicitudes><dm:Filtro><dm:Rfc>${LIST.rfc}</dm:Rfc><dm:Estado>${LIST.estado}</dm:Estado>` +
     `<dm:Contexto>${LIST.contexto}</dm:Contexto></dm:Filtro>` +
@@ -99,29 +110,27 @@ function recuperarLista(total: number, auth: Auth): PreparedRequest {
   return call('RecuperarListaSolicitudes', payload, auth, `Total>${total}<`);
 }
 
-/** The list's two statements exactly as listSolicitudes builds them; prints how Postgres runs them. */
+const LIST_FILTERS: readonly FilterCondition[] = [
+  { field: 'Rfc', operator: '=', value: LIST.rfc },
+  { field: 'Contexto', operator: '=', value: LIST.contexto },
+  { field: 'Estado', operator: 'in', value: [LIST.estado] },
+];
+
+/** The list's statements exactly as listSolicitudes builds them; prints how Postgres runs them. */
 async function explainList(databaseUrl: string, tenantId: string): Promise<number> {
-  const filters: FilterCondition[] = [
-    { field: 'Rfc', operator: '=', value: LIST.rfc },
-    { field: 'Contexto', operator: '=', value: LIST.contexto },
-    { field: 'Estado', operator: 'in', value: [LIST.estado] },
-  ];
-  const filter = compileFilters(SOLICITUD_FIELDS, filters, [tenantId]);
-  const order = compileOrder(SOLICITUD_FIELDS, [{ field: 'FechaRegistro', direction: 'DESC' }], [], 's.id');
-  const where = `s.tenant_id = $1 AND ${filter.where}`;
-  const offset = (LIST.pages - 1) * LIST.pageSize;
-  const statements = {
-    count: `SELECT count(*)::int AS total FROM solicitudes s WHERE ${where}`,
-    [`page ${LIST.pages}`]: `SELECT s.id FROM solicitudes s WHERE ${where} ORDER BY ${order} LIMIT ${LIST.pageSize} OFFSET ${offset}`,
-  };
+  const built = solicitudListStatements(tenantId, {
+    filters: LIST_FILTERS,
+    order: [{ field: 'FechaRegistro', direction: 'DESC' }],
+    page: { page: LIST.pages, pageSize: LIST.pageSize },
+  });
+  const statements = { count: built.count, [`page ${LIST.pages}`]: built.page };
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     for (const [name, sql] of Object.entries(statements)) {
-      const plan = await client.query<{ 'QUERY PLAN': string }>(
-        `EXPLAIN (ANALYZE, BUFFERS) ${sql}`,
-        filter.parameters,
-      );
+      const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, [
+        ...built.parameters,
+      ]);
       const lines = plan.rows.map((row) => row['QUERY PLAN']);
       const nodes = lines
         .filter((line) => /Scan|Sort|Limit|Aggregate/.test(line))
@@ -130,24 +139,30 @@ async function explainList(databaseUrl: string, tenantId: string): Promise<numbe
       console.log(`  list ${name}: ${time.replace('Execution Time: ', '')}; ${nodes.join(' <- ')}`);
       if (process.env.BENCH_EXPLAIN) console.log(lines.map((line) => `    ${line}`).join('\n'));
     }
-    const counted = await client.query<{ total: number }>(statements.count, filter.parameters);
-    return counted.rows[0]?.total ?? 0;
+    const counted = await client.query<{ list_total: number }>(built.count, [...built.parameters]);
+    return counted.rows[0]?.list_total ?? 0;
   } finally {
     await client.end();
   }
 }
 
 /** A warm-up run of a quarter of the calls (at least one per client), then the measured run. */
-async function measure(url: string, count: number, prepare: () => PreparedRequest): Promise<LoadResult> {
+async function measure(
+  name: string,
+  url: string,
+  count: number,
+  prepare: () => PreparedRequest,
+): Promise<LoadResult> {
   const batch = (size: number) => Array.from({ length: size }, prepare);
   await runLoad({ url, clients: CLIENTS, requests: batch(Math.max(CLIENTS, Math.ceil(count / 4))) });
-  return runLoad({ url, clients: CLIENTS, requests: batch(count) });
+  return profiled(name, () => runLoad({ url, clients: CLIENTS, requests: batch(count) }));
 }
 
 async function main(): Promise<void> {
   let database: EmptyDatabase | undefined;
   let application: RunningApplication | undefined;
   let bare: BareService | undefined;
+  let floor: SameSqlFloor | undefined;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dm-bench-soap-api-'));
   try {
     database = await createEmptyDatabase('dm_bench_soap_api');
@@ -175,21 +190,47 @@ async function main(): Promise<void> {
     );
     const listTotal = await explainList(database.url, seeded.tenantId);
     bare = await startBareCalculadora();
+    floor = await startSameSqlFloor({
+      databaseUrl: database.url,
+      poolSize: config.database.poolSize,
+      tenantId: seeded.tenantId,
+      listFilters: LIST_FILTERS,
+      pageSize: LIST.pageSize,
+    });
 
-    const results: [string, LoadResult][] = [];
+    const results: [string, LoadResult, LoadResult | undefined][] = [];
     let echo = 0;
-    const bareResult = await measure(bare.url, REQUESTS, () => ecoRequest(`eco-${(echo += 1)}`));
+    const bareResult = await measure('bare echo', bare.url, REQUESTS, () => ecoRequest(`eco-${(echo += 1)}`));
+    const sameSql = floor;
+    const floors = {
+      solicitud: wanted('RecuperarSolicitud')
+        ? await measure('floor RecuperarSolicitud', sameSql.url, REQUESTS, () =>
+            sameSql.solicitud(randomId(seeded.ids)),
+          )
+        : undefined,
+      lista: wanted('RecuperarListaSolicitudes')
+        ? await measure('floor lista', sameSql.url, REQUESTS, () => sameSql.lista(randomPage(), listTotal))
+        : undefined,
+    };
     for (const auth of ['digest', 'basic'] as const) {
       const count = auth === 'digest' ? REQUESTS : BASIC_REQUESTS;
       const label = auth === 'digest' ? 'PasswordDigest' : 'HTTP Basic';
-      results.push([
-        `RecuperarSolicitud, ${label}`,
-        await measure(endpoint, count, () => recuperarSolicitud(seeded.ids, auth)),
-      ]);
-      results.push([
-        `RecuperarListaSolicitudes, ${label}`,
-        await measure(endpoint, count, () => recuperarLista(listTotal, auth)),
-      ]);
+      if (wanted(`RecuperarSolicitud, ${label}`))
+        results.push([
+          `RecuperarSolicitud, ${label}`,
+          await measure(`RecuperarSolicitud ${auth}`, endpoint, count, () =>
+            recuperarSolicitud(seeded.ids, auth),
+          ),
+          floors.solicitud,
+        ]);
+      if (wanted(`RecuperarListaSolicitudes, ${label}`))
+        results.push([
+          `RecuperarListaSolicitudes, ${label}`,
+          await measure(`RecuperarListaSolicitudes ${auth}`, endpoint, count, () =>
+            recuperarLista(listTotal, auth),
+          ),
+          floors.lista,
+        ]);
     }
 
     console.log(
@@ -201,14 +242,21 @@ async function main(): Promise<void> {
       `${CLIENTS} concurrent clients, SOAP 1.1; ${REQUESTS} calls per run (HTTP Basic: ${BASIC_REQUESTS}); ` +
         `list: ${LIST.rfc} ${LIST.estado} ${LIST.contexto}, ${listTotal} matches, pages 1-${LIST.pages} of ${LIST.pageSize}, newest first`,
     );
-    console.log(formatResult('bare node-soap echo', bareResult));
-    for (const [name, result] of results) {
+    console.log(formatResult('bare node-soap echo', bareResult, 44));
+    if (floors.solicitud)
+      console.log(formatResult('floor: node-soap + same SQL, RecuperarSolicitud', floors.solicitud, 44));
+    if (floors.lista) console.log(formatResult('floor: node-soap + same SQL, list page', floors.lista, 44));
+    for (const [name, result, sameSqlResult] of results) {
+      const ofFloor = sameSqlResult
+        ? `  of same-SQL floor ${(result.perSecond / sameSqlResult.perSecond).toPrecision(2)}`
+        : '';
       console.log(
-        `${formatResult(name, result)}  ratio ${(result.perSecond / bareResult.perSecond).toPrecision(2)}`,
+        `${formatResult(name, result, 44)}  of echo ${(result.perSecond / bareResult.perSecond).toPrecision(2)}${ofFloor}`,
       );
     }
   } finally {
     await bare?.close();
+    await floor?.close();
     await application?.close();
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { QuotaPlanning1732460009300 } from './1732460009300-quota-planning';
 import { SatBehaviour1732460009600 } from './1732460009600-sat-behaviour';
 import { CfdiPagos1732460019700 } from './1732460019700-cfdi-pagos';
 import { ReindexRuns1732460019800 } from './1732460019800-reindex-runs';
+import { SolicitudesListIndex1732460020000 } from './1732460020000-solicitudes-list-index';
 
 /**
  * Every migration, oldest first. An explicit list (no glob) so the compiled app, ts-jest and the CLI
@@ -31,4 +32,5 @@ export const migrations: ReadonlyArray<new () => MigrationInterface> = [
   SatBehaviour1732460009600,
   CfdiPagos1732460019700,
   ReindexRuns1732460019800,
+  SolicitudesListIndex1732460020000,
 ];

@@ -429,12 +429,16 @@ export async function startApplication(
     const audit = new AuditTrail(database.dataSource, logger);
     closers.push(() => audit.flush());
     /** Every SOAP call, either binding: counted for /metrics and written to the audit trail. */
-    const observeSoapCall = (binding: string, outcome: SoapCallOutcome, options = { audit: true }): void => {
+    const observeSoapCall = async (
+      binding: string,
+      outcome: SoapCallOutcome,
+      options = { audit: true },
+    ): Promise<void> => {
       metrics.soapCalls.inc({ operation: outcome.operation ?? 'unknown', result: outcome.code ?? 'ok' });
       // A throttled call costs nothing by design: no row either (the failures behind it have theirs).
       const throttled = [generalErrors.authThrottled.code, generalErrors.authBusy.code];
       if (!options.audit || throttled.includes(outcome.code ?? '')) return;
-      audit.record({
+      await audit.record({
         tenantId: outcome.principal?.tenantId,
         actorType: 'api_user',
         actorId: outcome.principal?.userId,

@@ -105,12 +105,16 @@ export interface BareService {
 
 /**
  * node-soap's own `listen` on a plain node HTTP server, serving the Calculadora WSDL: Eco answers with
- * what it got, Sumar with A + B. No envelope guard, no authentication, no fault mapping.
+ * what it got (or what `eco` makes of it), Sumar with A + B. No envelope guard, no authentication, no
+ * fault mapping.
  */
-export async function startBareCalculadora(): Promise<BareService> {
+export async function startBareCalculadora(eco?: (texto: string) => Promise<string>): Promise<BareService> {
   const server = createServer();
   const sum = (args: { A: string; B: string }) => ({ Resultado: String(Number(args.A) + Number(args.B)) });
-  const methods = { Eco: (args: unknown) => args, Sumar: sum };
+  const echo = eco
+    ? async (args: { Texto: string }) => ({ Texto: await eco(args.Texto) })
+    : (args: unknown) => args;
+  const methods = { Eco: echo, Sumar: sum };
   const services = { Calculadora: { CalculadoraSoap11: methods, CalculadoraSoap12: methods } };
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
   await new Promise<void>((done, fail) =>
@@ -132,13 +136,13 @@ export async function startBareCalculadora(): Promise<BareService> {
   };
 }
 
-/** A SOAP 1.1 Eco call to the Calculadora binding, answered with the same Texto. */
-export function ecoRequest(texto: string): PreparedRequest {
+/** A SOAP 1.1 Eco call to the Calculadora binding, answered with the same Texto (or `expect`). */
+export function ecoRequest(texto: string, expect = `>${texto}<`): PreparedRequest {
   return {
     body:
       '<?xml version="1.0" encoding="utf-8"?><e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/">' +
       `<e:Body><t:Eco xmlns:t="urn:soap-infra:prueba"><t:Texto>${texto}</t:Texto></t:Eco></e:Body></e:Envelope>`,
     headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"urn:soap-infra:prueba/Eco"' },
-    expect: `>${texto}<`,
+    expect,
   };
 }

@@ -9,3 +9,4 @@ export * from './embedded';
 export { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from './open-database';
 export * from './entities';
 export * from './queries';
+export { jsonRowReader, pgRowReader, poolOf, runStatement } from './pool';

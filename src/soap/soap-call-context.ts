@@ -17,7 +17,7 @@ export type SoapInput = Record<string, unknown>;
 /** One WSDL operation. Whatever it throws becomes a Fault through the fault mapper. */
 export type SoapOperationHandler = (input: SoapInput, context: SoapCallContext) => Promise<object> | object;
 
-/** Told once per call (audit, metrics); must not throw, and is not awaited by the answer. */
+/** Told once per call (audit, metrics), before the answer is sent. */
 export interface SoapCallOutcome {
   readonly requestId: string;
   readonly operation: string | undefined;

@@ -12,6 +12,7 @@ import {
 } from './authentication';
 import { type BodyGate, applyBodyGate } from './body-reader';
 import { envelopeGuard, faultVersionOf, guardedEnvelopeIfAny, guardedEnvelopeOf } from './envelope-guard';
+import { withoutHeader } from './envelope-inspector';
 import { type FaultDetailElement, toSoapFault } from './fault-mapper';
 import { InMemoryNonceCache, type NonceCache } from './nonce-cache';
 import { OperationResolver } from './operation-resolver';
@@ -46,7 +47,11 @@ export interface SoapBindingOptions {
   readonly publicUrl?: string;
   readonly nonceCache?: NonceCache;
   readonly freshnessSeconds?: number;
-  readonly onCallCompleted?: (outcome: SoapCallOutcome) => void;
+  /**
+   * Told once per call, before the answer is sent (the audit row must exist for every answered call);
+   * its promise is awaited, its failures are logged and never change the answer.
+   */
+  readonly onCallCompleted?: (outcome: SoapCallOutcome) => void | Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -99,12 +104,12 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
     withLogContext({ requestId }, () => next());
   };
 
-  const outcome = (
+  const outcome = async (
     locals: Record<string, unknown>,
     result: 'ok' | 'fault',
     httpStatus: number,
     code?: string,
-  ) => {
+  ): Promise<void> => {
     const event: SoapCallOutcome = {
       requestId: String(locals.requestId),
       operation: locals.operation as string | undefined,
@@ -119,7 +124,7 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
       logger.info('soap call', { ...event, principal: event.principal?.username }),
     );
     try {
-      options.onCallCompleted?.(event);
+      await options.onCallCompleted?.(event);
     } catch (error) {
       logger.error('soap call observer failed', { error });
     }
@@ -156,10 +161,14 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
       tenantId: principal?.tenantId,
     };
     const body = await withLogContext(logContext, () =>
-      dispatcher.dispatch(envelope.xml, envelope.operation.soapAction, context),
+      dispatcher.dispatch(
+        withoutHeader(envelope.xml, envelope.summary),
+        envelope.operation.soapAction,
+        context,
+      ),
     );
+    await outcome(locals, 'ok', 200);
     response.status(200).set('Content-Type', contentTypeOf(envelope.version)).send(body);
-    outcome(locals, 'ok', 200);
   };
 
   const throttleBeforeBody: RequestHandler = (request, response, next) => {
@@ -205,10 +214,11 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
       response.end();
       return;
     }
-    // The rest of an unread body is dropped; closing stops a client still uploading an oversized one.
-    if (answer.status === 413 || answer.status === 429) response.setHeader('Connection', 'close');
-    response.status(answer.status).set(answer.headers).send(answer.body);
-    outcome(response.locals, 'fault', answer.status, answer.error.code);
+    void outcome(response.locals, 'fault', answer.status, answer.error.code).then(() => {
+      // The rest of an unread body is dropped; closing stops a client still uploading an oversized one.
+      if (answer.status === 413 || answer.status === 429) response.setHeader('Connection', 'close');
+      response.status(answer.status).set(answer.headers).send(answer.body);
+    });
   };
 
   router.use(start);

@@ -25,9 +25,18 @@ export {
   pageWindow,
   toPage,
 } from './list-query';
-export { SOLICITUD_FIELDS, type SolicitudListQuery, listSolicitudes } from './solicitudes-list';
+export { SOLICITUD_DETAIL_SQL, SolicitudDetailReader, type SolicitudRecord } from './solicitud-detail';
+export {
+  SOLICITUD_FIELDS,
+  type SolicitudListQuery,
+  type SolicitudListStatements,
+  listSolicitudes,
+  solicitudListStatements,
+} from './solicitudes-list';
 export { CFDI_FIELDS, type CfdiSearchQuery, type CfdiSearchRow, searchCfdi } from './cfdi-search';
 export {
+  ACTIVE_API_USER_BY_USERNAME_SQL,
+  ActiveApiUsers,
   findActiveApiUserByRequestor,
   findActiveApiUserByUsername,
   findContribuyente,

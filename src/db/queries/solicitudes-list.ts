@@ -1,5 +1,6 @@
-import { type EntityManager, In } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { Solicitud } from '../entities/solicitud.entity';
+import { jsonRowReader, poolOf } from '../pool';
 import {
   type FieldCatalogue,
   type FilterCondition,
@@ -39,33 +40,65 @@ export interface SolicitudListQuery {
   readonly page: PageRequest;
 }
 
+/** The SQL of one list page; `page` carries the exact total on every row, `count` is for an empty page. */
+export interface SolicitudListStatements {
+  readonly page: string;
+  readonly count: string;
+  readonly parameters: readonly unknown[];
+}
+
 const DEFAULT_ORDER: readonly SortKey[] = [{ field: 'FechaRegistro', direction: 'DESC' }];
 
 /**
- * One page of a tenant's solicitudes (newest first unless told otherwise) and the total. Client
- * mistakes (unknown field, operator, value) are ValidationErrors naming the field, never SQL errors.
- * Pass `dataSource.manager` or a transaction's manager.
+ * Builds the statements of a list page (pure; client mistakes are ValidationErrors naming the field).
+ * The total travels as an uncorrelated sub-select, which Postgres runs once per statement: a page is one
+ * round trip. Client text never reaches the SQL (see `compileFilters`).
  */
-export async function listSolicitudes(
-  manager: EntityManager,
+export function solicitudListStatements(
   tenantId: string,
   query: SolicitudListQuery,
-): Promise<Page<Solicitud>> {
+): SolicitudListStatements {
   const { limit, offset } = pageWindow(query.page);
   const filter = compileFilters(SOLICITUD_FIELDS, query.filters ?? [], [tenantId]);
   const order = compileOrder(SOLICITUD_FIELDS, query.order ?? [], DEFAULT_ORDER, 's.id');
   const where = `s.tenant_id = $1 AND ${filter.where}`;
-  const [counted] = await manager.query<{ total: number }[]>(
-    `SELECT count(*)::int AS total FROM solicitudes s WHERE ${where}`,
-    filter.parameters,
+  const count = `SELECT count(*)::int AS list_total FROM solicitudes s WHERE ${where}`;
+  // The window is chosen on ids alone (an index-only scan when an index covers filter and order), and
+  // only the page's rows are read and turned into JSON: projecting in the same scan built the JSON of
+  // every row OFFSET skips (page 10 took 10 ms instead of 1).
+  const window = `SELECT s.id FROM solicitudes s WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
+  return {
+    page:
+      `SELECT (${count}) AS list_total, row_to_json(s) AS solicitud FROM (${window}) w ` +
+      `JOIN solicitudes s ON s.id = w.id ORDER BY ${order}`,
+    count,
+    parameters: filter.parameters,
+  };
+}
+
+/**
+ * One page of a tenant's solicitudes (newest first unless told otherwise) and the exact total: one
+ * statement, a second only when the page is empty (past the end, or nothing matches).
+ */
+export async function listSolicitudes(
+  dataSource: DataSource,
+  tenantId: string,
+  query: SolicitudListQuery,
+): Promise<Page<Solicitud>> {
+  const statements = solicitudListStatements(tenantId, query);
+  const pool = poolOf(dataSource);
+  type Row = { list_total: number; solicitud: Record<string, unknown> };
+  const { rows } = await pool.query<Row>(statements.page, [...statements.parameters]);
+  const total =
+    rows[0]?.list_total ??
+    (await pool.query<Row>(statements.count, [...statements.parameters])).rows[0]?.list_total ??
+    0;
+  // JSON rows: one native JSON.parse per row instead of pg's parser per column (its date parsing alone
+  // was 4 % of a list call's CPU).
+  const read = jsonRowReader(dataSource, Solicitud);
+  return toPage(
+    rows.map((row) => read(row.solicitud)),
+    total,
+    query.page,
   );
-  const page = await manager.query<{ id: string }[]>(
-    `SELECT s.id FROM solicitudes s WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-    filter.parameters,
-  );
-  const ids = page.map((row) => row.id);
-  const found = ids.length > 0 ? await manager.getRepository(Solicitud).findBy({ id: In(ids) }) : [];
-  const byId = new Map(found.map((row) => [row.id, row]));
-  const rows = ids.map((id) => byId.get(id)).filter((row): row is Solicitud => row !== undefined);
-  return toPage(rows, counted?.total ?? 0, query.page);
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { ApiUser, findActiveApiUserByRequestor, findActiveApiUserByUsername } from '../../db';
+import { ActiveApiUsers, ApiUser, findActiveApiUserByRequestor, findActiveApiUserByUsername } from '../../db';
 import {
   AuthenticationError,
   ConflictError,
@@ -66,13 +66,16 @@ export class ApiUserService {
   /** Scrypt hash (today's parameters) of a random secret nobody knows; see `authenticate`. */
   private decoyHash?: Promise<string>;
   private decoySealed?: Buffer;
+  private readonly activeUsers: ActiveApiUsers;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly verifiedSecrets = new VerifiedSecretCache(),
     private readonly hashing = new HashingGate(),
-  ) {}
+  ) {
+    this.activeUsers = new ActiveApiUsers(dataSource);
+  }
 
   async create(
     tenantId: string,
@@ -121,7 +124,7 @@ export class ApiUserService {
    * the answer takes as long as for an existing user with a wrong secret.
    */
   async authenticate(credentials: ApiCredentials): Promise<AuthenticatedCaller> {
-    const user = await findActiveApiUserByUsername(this.dataSource.manager, credentials.username);
+    const user = await this.activeUsers.byUsername(credentials.username);
     const valid =
       credentials.scheme === 'password'
         ? await this.passwordMatches(credentials.username, credentials.password, user)

@@ -1,1 +1,1 @@
-export { AuditTrail, type AuditEntry } from './audit-trail';
+export { AuditTrail, INSERT_AUDIT_SQL, type AuditEntry } from './audit-trail';

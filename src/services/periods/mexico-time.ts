@@ -99,9 +99,17 @@ export function fromMexicoWallClockField(field: string, value: string): Date {
   }
 }
 
-/** `yyyy-MM-ddTHH:mm:ss` in Mexico City time, as SAT and our SOAP contract write date-times. */
+const two = (value: number): string => (value < 10 ? `0${value}` : String(value));
+
+/**
+ * `yyyy-MM-ddTHH:mm:ss` in Mexico City time, as SAT and our SOAP contract write date-times. Through the
+ * per-hour offset cache: every answer writes several dates, and Intl's formatToParts was the largest
+ * cost of our own code in a RecuperarSolicitud profile.
+ */
 export function toMexicoWallClock(instant: Date): string {
-  const p = wallClockParts(instant);
-  const two = (value: number | undefined): string => String(value ?? 0).padStart(2, '0');
-  return `${String(p.year).padStart(4, '0')}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+  const local = new Date(Math.floor(instant.getTime() / 1000) * 1000 + offsetMsAt(instant));
+  return (
+    `${String(local.getUTCFullYear()).padStart(4, '0')}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())}` +
+    `T${two(local.getUTCHours())}:${two(local.getUTCMinutes())}:${two(local.getUTCSeconds())}`
+  );
 }

@@ -1,9 +1,8 @@
 import { In, type DataSource } from 'typeorm';
 import {
-  SatRequest,
-  SolicitudEstado,
-  findPaquetes,
-  findSolicitud,
+  type SatRequest,
+  SolicitudDetailReader,
+  type SolicitudEstado,
   listSolicitudes,
   MAX_PAGE_SIZE,
   type FilterCondition,
@@ -113,7 +112,11 @@ export function listFilters(criteria: SolicitudListCriteria): FilterCondition[] 
 
 /** Read side of solicitudes: always scoped to the caller's tenant (another tenant's id is "not found"). */
 export class SolicitudQueryService {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly details: SolicitudDetailReader;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.details = new SolicitudDetailReader(dataSource);
+  }
 
   /** Where each of these solicitudes stands (live progress); ids of other tenants are simply absent. */
   async states(tenantId: string, ids: readonly string[]): Promise<SolicitudState[]> {
@@ -125,19 +128,9 @@ export class SolicitudQueryService {
   }
 
   async get(tenantId: string, idSolicitud: string): Promise<SolicitudDetail> {
-    const manager = this.dataSource.manager;
-    const solicitud = await findSolicitud(manager, tenantId, idSolicitud.trim());
-    if (!solicitud) throw new NotFoundError(solicitudesErrors.solicitudNotFound, { params: { idSolicitud } });
-    const [satRequests, paquetes, historial] = await Promise.all([
-      manager
-        .getRepository(SatRequest)
-        .find({ where: { solicitudId: solicitud.id }, order: { parte: 'ASC' } }),
-      findPaquetes(manager, tenantId, solicitud.id),
-      manager
-        .getRepository(SolicitudEstado)
-        .find({ where: { solicitudId: solicitud.id }, order: { at: 'ASC' } }),
-    ]);
-    return { solicitud, satRequests, paquetes, historial };
+    const detail = await this.details.find(tenantId, idSolicitud.trim());
+    if (!detail) throw new NotFoundError(solicitudesErrors.solicitudNotFound, { params: { idSolicitud } });
+    return detail;
   }
 
   /** For bindings with their own filter language (MYSuite): conditions on the fields of SOLICITUD_FIELDS. */
@@ -147,11 +140,11 @@ export class SolicitudQueryService {
     order: readonly SortKey[],
     page: { readonly page: number; readonly pageSize: number },
   ): Promise<Page<Solicitud>> {
-    return listSolicitudes(this.dataSource.manager, tenantId, { filters, order, page });
+    return listSolicitudes(this.dataSource, tenantId, { filters, order, page });
   }
 
   async list(tenantId: string, criteria: SolicitudListCriteria): Promise<Page<Solicitud>> {
-    return listSolicitudes(this.dataSource.manager, tenantId, {
+    return listSolicitudes(this.dataSource, tenantId, {
       filters: listFilters(criteria),
       ...(criteria.orden
         ? { order: [{ field: criteria.orden.campo, direction: criteria.orden.direccion ?? 'ASC' }] }

@@ -85,7 +85,7 @@ export function createRequestTransactionHandler(services: MySuiteServices): Soap
       TimeStamp: new Date().toISOString(),
     };
     let caller: Caller | undefined;
-    const audit = (error: AppError | undefined): void =>
+    const audit = (error: AppError | undefined): Promise<void> =>
       services.audit.record({
         tenantId: caller?.tenantId,
         actorType: 'api_user',
@@ -104,7 +104,7 @@ export function createRequestTransactionHandler(services: MySuiteServices): Soap
       request.RequestorName = caller.username;
       request.RequestorActive = true;
       const outcome = await perform(caller, input, transaction);
-      audit(undefined);
+      await audit(undefined);
       return {
         RequestTransactionResult: {
           Request: request,
@@ -117,7 +117,7 @@ export function createRequestTransactionHandler(services: MySuiteServices): Soap
       if (!(caught instanceof AppError)) {
         services.logger.error('RequestTransaction failed', { error: caught, transaction });
       }
-      audit(error);
+      await audit(error);
       // In-band like MYSuite: the numeric part of our stable code, Spanish description, English hint.
       return {
         RequestTransactionResult: {

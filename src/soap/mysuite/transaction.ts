@@ -16,7 +16,7 @@ export interface MySuiteServices {
   readonly registration: RegistrationService;
   readonly queries: SolicitudQueryService;
   readonly links: DownloadLinkService;
-  readonly audit: { record(entry: AuditEntry): void };
+  readonly audit: { record(entry: AuditEntry): Promise<void> };
 }
 
 /** One call of a transaction, after the Requestor was authenticated. */

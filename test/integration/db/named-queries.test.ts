@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import {
+  ActiveApiUsers,
   type FilterCondition,
   findActiveApiUserByRequestor,
   findActiveApiUserByUsername,
@@ -7,6 +7,8 @@ import {
   findSolicitud,
   listSolicitudes,
   searchCfdi,
+  Solicitud,
+  solicitudListStatements,
 } from '../../../src/db';
 import { ValidationError } from '../../../src/errors';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
@@ -68,16 +70,20 @@ describe('named queries', () => {
   });
 
   it('pages a tenant’s solicitudes newest first, with totals', async () => {
-    const page1 = await listSolicitudes(db.dataSource.manager, tenantA, { page: { page: 1, pageSize: 5 } });
+    const page1 = await listSolicitudes(db.dataSource, tenantA, { page: { page: 1, pageSize: 5 } });
     expect(page1.total).toBe(12);
     expect(page1.totalPages).toBe(3);
     expect(page1.rows.map((row) => row.id)).toEqual([...solicitudIds].reverse().slice(0, 5));
-    const page3 = await listSolicitudes(db.dataSource.manager, tenantA, { page: { page: 3, pageSize: 5 } });
+    // Rows read straight from pg have exactly the shape TypeORM hydrates.
+    expect(page1.rows[0]).toEqual(
+      await db.dataSource.getRepository(Solicitud).findOneBy({ id: page1.rows[0]?.id ?? '' }),
+    );
+    const page3 = await listSolicitudes(db.dataSource, tenantA, { page: { page: 3, pageSize: 5 } });
     expect(page3.rows.map((row) => row.id)).toEqual([solicitudIds[1], solicitudIds[0]]);
   });
 
   it('filters and sorts by whitelisted fields', async () => {
-    const result = await listSolicitudes(db.dataSource.manager, tenantA, {
+    const result = await listSolicitudes(db.dataSource, tenantA, {
       filters: [
         { field: 'Rfc', operator: '=', value: 'EKU9003173C9' },
         { field: 'Estado', operator: '<>', value: 'Completada' },
@@ -86,7 +92,7 @@ describe('named queries', () => {
       page: { page: 1, pageSize: 50 },
     });
     expect(result.rows.map((row) => row.numeroCfdis)).toEqual([4, 6, 8, 10]);
-    const overlapping = await listSolicitudes(db.dataSource.manager, tenantA, {
+    const overlapping = await listSolicitudes(db.dataSource, tenantA, {
       filters: [
         {
           field: 'Periodo',
@@ -103,48 +109,83 @@ describe('named queries', () => {
     ]);
   });
 
-  it('reads the default newest-first order from an index instead of sorting every matching row', async () => {
-    // The statements listSolicitudes sends, captured, then planned with sorting priced out: a Sort node
-    // left in the plan means no index can give the order (as with `created_at DESC NULLS LAST`).
-    const sent: { sql: string; parameters: unknown[] }[] = [];
-    const capturing = {
-      query: async (sql: string, parameters: unknown[]) => {
-        sent.push({ sql, parameters });
-        return sql.includes('count(*)') ? [{ total: 0 }] : [];
-      },
-    } as unknown as EntityManager;
-    const filterSets: FilterCondition[][] = [
-      [],
-      [{ field: 'Rfc', operator: '=', value: 'EKU9003173C9' }],
-      [{ field: 'Estado', operator: 'in', value: ['Completada', 'Registrada'] }],
-    ];
-    for (const filters of filterSets) {
-      await listSolicitudes(capturing, tenantA, { filters, page: { page: 2, pageSize: 5 } });
-    }
-    const pages = sent.filter((statement) => statement.sql.includes('ORDER BY'));
-    expect(pages).toHaveLength(filterSets.length);
+  interface PlanNode {
+    'Node Type': string;
+    'Index Name'?: string;
+    Plans?: PlanNode[];
+  }
+
+  /** The plan of one statement with the table's size priced out (sorting and whole-table reads disabled). */
+  async function planOf(sql: string, parameters: readonly unknown[]): Promise<PlanNode> {
     const runner = db.dataSource.createQueryRunner();
     await runner.startTransaction();
     try {
       await runner.query('SET LOCAL enable_sort = off');
       await runner.query('SET LOCAL enable_seqscan = off');
-      for (const page of pages) {
-        const plan = (await runner.query(`EXPLAIN ${page.sql}`, page.parameters)) as {
-          'QUERY PLAN': string;
-        }[];
-        const text = plan.map((row) => row['QUERY PLAN']).join('\n');
-        expect(text).toMatch(/Index (Only )?Scan using solicitudes_tenant_/);
-        expect(text).not.toMatch(/Sort/);
-      }
+      await runner.query('SET LOCAL enable_bitmapscan = off');
+      const [row] = (await runner.query(`EXPLAIN (FORMAT JSON) ${sql}`, [...parameters])) as {
+        'QUERY PLAN': [{ Plan: PlanNode }];
+      }[];
+      return row?.['QUERY PLAN'][0].Plan as PlanNode;
     } finally {
       await runner.rollbackTransaction();
       await runner.release();
     }
+  }
+
+  const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+  const describe = (node: PlanNode): string[] =>
+    nodesOf(node).map((item) => `${item['Node Type']}${item['Index Name'] ? ` ${item['Index Name']}` : ''}`);
+
+  it('reads the default newest-first order from an index instead of sorting every matching row', async () => {
+    // A Sort under the page's Limit means no index can give the order (as with `created_at DESC NULLS
+    // LAST`) and every matching row is sorted; sorting the page's own rows after the Limit is fine.
+    const filterSets: FilterCondition[][] = [
+      [],
+      [{ field: 'Rfc', operator: '=', value: 'EKU9003173C9' }],
+      [{ field: 'Estado', operator: 'in', value: ['Completada', 'Registrada'] }],
+      [
+        { field: 'Rfc', operator: '=', value: 'EKU9003173C9' },
+        { field: 'Estado', operator: 'in', value: ['Completada'] },
+        { field: 'Contexto', operator: '=', value: 'Emitidos' },
+      ],
+    ];
+    for (const filters of filterSets) {
+      const statements = solicitudListStatements(tenantA, { filters, page: { page: 2, pageSize: 5 } });
+      const limit = nodesOf(await planOf(statements.page, statements.parameters)).find(
+        (node) => node['Node Type'] === 'Limit',
+      );
+      expect(limit).toBeDefined();
+      const window = describe(limit as PlanNode);
+      expect(window).not.toContain('Sort');
+      expect(window.join('\n')).toMatch(/Index (Only )?Scan solicitudes_tenant_/);
+    }
+  });
+
+  it('counts the RFC-and-state list ERPs poll from the index alone, without reading the rows', async () => {
+    const statements = solicitudListStatements(tenantA, {
+      filters: [
+        { field: 'Rfc', operator: '=', value: 'EKU9003173C9' },
+        { field: 'Estado', operator: 'in', value: ['Completada'] },
+        { field: 'Contexto', operator: '=', value: 'Emitidos' },
+        { field: 'TipoSolicitud', operator: '=', value: 'CFDI' },
+      ],
+      page: { page: 1, pageSize: 50 },
+    });
+    expect(describe(await planOf(statements.count, statements.parameters))).toContain(
+      'Index Only Scan solicitudes_tenant_rfc_estado_created_idx',
+    );
+  });
+
+  it('answers a page past the end with no rows and the exact total', async () => {
+    const beyond = await listSolicitudes(db.dataSource, tenantA, { page: { page: 9, pageSize: 5 } });
+    expect(beyond.rows).toEqual([]);
+    expect(beyond.total).toBe(12);
   });
 
   it('answers a bad field as a validation error, never as SQL', async () => {
     await expect(
-      listSolicitudes(db.dataSource.manager, tenantA, {
+      listSolicitudes(db.dataSource, tenantA, {
         filters: [{ field: 'tenant_id', operator: '=', value: tenantB }],
         page: { page: 1, pageSize: 5 },
       }),
@@ -152,9 +193,9 @@ describe('named queries', () => {
   });
 
   it('never shows another tenant’s solicitud, and treats a malformed id as missing', async () => {
-    expect(
-      (await listSolicitudes(db.dataSource.manager, tenantB, { page: { page: 1, pageSize: 50 } })).total,
-    ).toBe(1);
+    expect((await listSolicitudes(db.dataSource, tenantB, { page: { page: 1, pageSize: 50 } })).total).toBe(
+      1,
+    );
     expect(await findSolicitud(db.dataSource.manager, tenantA, solicitudIds[0] ?? '')).not.toBeNull();
     expect(await findSolicitud(db.dataSource.manager, tenantB, solicitudIds[0] ?? '')).toBeNull();
     expect(await findSolicitud(db.dataSource.manager, tenantA, "1' OR '1'='1")).toBeNull();
@@ -170,6 +211,11 @@ describe('named queries', () => {
     await db.dataSource.query(`UPDATE api_users SET revoked_at = now() WHERE username = 'gone'`);
     expect((await findActiveApiUserByUsername(db.dataSource.manager, 'DEMO'))?.tenantId).toBe(tenantA);
     expect(await findActiveApiUserByUsername(db.dataSource.manager, 'gone')).toBeNull();
+    const active = new ActiveApiUsers(db.dataSource);
+    expect(await active.byUsername('DEMO')).toEqual(
+      await findActiveApiUserByUsername(db.dataSource.manager, 'DEMO'),
+    );
+    expect(await active.byUsername('gone')).toBeNull();
     expect((await findActiveApiUserByRequestor(db.dataSource.manager, lookup))?.username).toBe('Demo');
     expect(await findActiveApiUserByRequestor(db.dataSource.manager, Buffer.alloc(32, 8))).toBeNull();
   });

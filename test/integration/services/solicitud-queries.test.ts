@@ -1,4 +1,4 @@
-import { Contribuyente, Tenant } from '../../../src/db';
+import { Contribuyente, Paquete, SatRequest, Solicitud, SolicitudEstado, Tenant } from '../../../src/db';
 import { NotFoundError, ValidationError } from '../../../src/errors';
 import { RegistrationService, SolicitudQueryService } from '../../../src/services/solicitudes';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
@@ -59,6 +59,53 @@ describe('SolicitudQueryService', () => {
     expect(detail.satRequests[0]?.estado).toBe('Pendiente');
     expect(detail.historial.map((change) => change.estado)).toEqual(['Registrada']);
     expect(detail.paquetes).toEqual([]);
+  });
+
+  it('reads the record in one statement exactly as TypeORM hydrates its entities', async () => {
+    const id = ids[1] as string;
+    const manager = database.dataSource.manager;
+    const [satRequest] = await manager.getRepository(SatRequest).findBy({ solicitudId: id });
+    await manager.getRepository(SatRequest).update(satRequest?.id as string, {
+      idSolicitudSat: 'f3a4c2d1-0000-4000-8000-000000000001',
+      estadoSolicitud: 3,
+      lastCheckedAt: new Date('2026-11-24T18:00:01.123Z'),
+    });
+    await manager.getRepository(Paquete).save(
+      ['F3A4C2D1_02', 'F3A4C2D1_01'].map((idPaquete) => ({
+        tenantId,
+        solicitudId: id,
+        satRequestId: satRequest?.id as string,
+        idPaquete,
+        objectKey: `paquetes/${idPaquete}.zip`,
+        tamano: 5_000_000_000,
+        sha256: 'ab'.repeat(32),
+        storedAt: new Date('2026-11-24T18:00:02.5Z'),
+      })),
+    );
+    await manager
+      .getRepository(SolicitudEstado)
+      .save({ solicitudId: id, estado: 'EnProceso', estadoSat: 'Aceptada' });
+
+    const detail = await queries.get(tenantId, id);
+
+    expect(detail).toEqual({
+      solicitud: await manager.getRepository(Solicitud).findOneByOrFail({ id }),
+      satRequests: await manager
+        .getRepository(SatRequest)
+        .find({ where: { solicitudId: id }, order: { parte: 'ASC' } }),
+      paquetes: await manager
+        .getRepository(Paquete)
+        .find({ where: { solicitudId: id }, order: { idPaquete: 'ASC' } }),
+      historial: await manager
+        .getRepository(SolicitudEstado)
+        .find({ where: { solicitudId: id }, order: { at: 'ASC', id: 'ASC' } }),
+    });
+    expect(detail.paquetes.map((paquete) => [paquete.idPaquete, paquete.tamano])).toEqual([
+      ['F3A4C2D1_01', 5_000_000_000],
+      ['F3A4C2D1_02', 5_000_000_000],
+    ]);
+    expect(detail.satRequests[0]?.lastCheckedAt).toEqual(new Date('2026-11-24T18:00:01.123Z'));
+    expect(detail.historial.map((change) => change.estado)).toEqual(['Registrada', 'EnProceso']);
   });
 
   it('answers another tenant’s id and a malformed id exactly like a missing one', async () => {

@@ -74,7 +74,9 @@ export async function startCalculadora(
     authenticator: testAuthenticator,
     maxBodyBytes: 64 * 1024,
     logger: createLogger({ level: 'debug', stream }),
-    onCallCompleted: (outcome) => outcomes.push(outcome),
+    onCallCompleted: (outcome) => {
+      outcomes.push(outcome);
+    },
     ...overrides,
   });
   const app = express();

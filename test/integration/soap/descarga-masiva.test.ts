@@ -159,15 +159,11 @@ describe('DescargaMasiva SOAP binding over HTTP', () => {
     const pg = new Client({ connectionString: database.url });
     await pg.connect();
     try {
-      // Rows are written after the answer: wait for both.
-      let rows: Record<string, unknown>[] = [];
-      for (let attempt = 0; attempt < 50 && rows.length < 2; attempt += 1) {
-        ({ rows } = await pg.query(
-          `SELECT actor_type, actor_name, operacion, resultado, codigo, request_id, ip, tenant_id IS NOT NULL AS tenant
-             FROM audit_log WHERE operacion = 'DescargaMasiva.RecuperarListaSolicitudes' ORDER BY id DESC LIMIT 2`,
-        ));
-        if (rows.length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      // Rows are committed before the answer goes out: both are there already, no waiting.
+      const { rows } = await pg.query<Record<string, unknown>>(
+        `SELECT actor_type, actor_name, operacion, resultado, codigo, request_id, ip, tenant_id IS NOT NULL AS tenant
+           FROM audit_log WHERE operacion = 'DescargaMasiva.RecuperarListaSolicitudes' ORDER BY id DESC LIMIT 2`,
+      );
       expect(rows).toEqual([
         expect.objectContaining({ resultado: 'error', codigo: 'DM-3001', actor_name: null, tenant: false }),
         expect.objectContaining({ resultado: 'ok', codigo: null, actor_name: 'demo', tenant: true }),
@@ -179,6 +175,27 @@ describe('DescargaMasiva SOAP binding over HTTP', () => {
         `SELECT count(*)::int AS total FROM audit_log WHERE audit_log::text LIKE '%secreto-equivocado%'`,
       );
       expect(leaked[0]?.total).toBe(0);
+    } finally {
+      await pg.end();
+    }
+  });
+
+  it('has the audit row of every call of a concurrent burst committed by the time its answer arrives', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        client.RecuperarListaSolicitudesAsync({ TamanoPagina: 1 }).then(() => client.lastResponseHeaders),
+      ),
+    );
+    const requestIds = answers.map((headers) => String(headers?.['x-request-id']));
+    expect(new Set(requestIds).size).toBe(40);
+    const pg = new Client({ connectionString: database.url });
+    await pg.connect();
+    try {
+      const { rows } = await pg.query<{ total: number }>(
+        `SELECT count(*)::int AS total FROM audit_log WHERE request_id = ANY($1) AND resultado = 'ok'`,
+        [requestIds],
+      );
+      expect(rows[0]?.total).toBe(40);
     } finally {
       await pg.end();
     }

@@ -99,6 +99,32 @@ describe('Mexico City wall-clock time', () => {
     expect(fromMexicoWallClock('2021-10-31T03:30:00').toISOString()).toBe('2021-10-31T09:30:00.000Z');
   });
 
+  it('writes every instant as the time-zone database reads it, across DST years and before 1970', () => {
+    const intl = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'America/Mexico_City',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    const expected = (instant: Date): string => intl.format(instant).replace(' ', 'T');
+    const instants: Date[] = [];
+    // Every 37 minutes and 13 seconds through 1996-2026 (DST until 2022), plus some 1950s instants.
+    for (let time = Date.UTC(1996, 0, 1); time < Date.UTC(2026, 11, 31); time += 2_233_000 * 7) {
+      instants.push(new Date(time));
+    }
+    for (let time = Date.UTC(1950, 0, 1, 3, 7, 11); time < Date.UTC(1951, 0, 1); time += 86_400_000 * 13) {
+      instants.push(new Date(time));
+    }
+    instants.push(new Date('2022-10-30T06:59:59.999Z'), new Date('2022-10-30T07:00:00.000Z'));
+    const mismatches = instants.filter((instant) => toMexicoWallClock(instant) !== expected(instant));
+    expect(mismatches).toEqual([]);
+    expect(instants.length).toBeGreaterThan(50_000);
+  });
+
   it('round-trips and rejects impossible dates', () => {
     expect(toMexicoWallClock(fromMexicoWallClock('2023-12-31T23:59:59'))).toBe('2023-12-31T23:59:59');
     expect(isMexicoWallClock('2023-02-30T00:00:00')).toBe(false);

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../src/errors';
-import { inspectEnvelope } from '../../../src/soap/envelope-inspector';
+import { inspectEnvelope, withoutHeader } from '../../../src/soap/envelope-inspector';
 
 const S11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const S12 = 'http://www.w3.org/2003/05/soap-envelope';
@@ -15,6 +15,31 @@ function codeOf(xml: string): string {
   }
   return 'none';
 }
+
+describe('withoutHeader', () => {
+  const body = '<s:Body><Eco xmlns="urn:x"><Texto>a</Texto></Eco></s:Body>';
+  it.each([
+    [
+      'a WS-Security header',
+      `<s:Header><o:Security xmlns:o="${WSSE}"><o:UsernameToken><o:Username>ü😀</o:Username></o:UsernameToken></o:Security></s:Header>`,
+    ],
+    ['an empty header', '<s:Header/>'],
+    [
+      'a header with attributes, a comment and spacing',
+      '<s:Header a="x&gt;y" >\n<!-- <s:Body> -->\n<h xmlns="urn:h">1</h></s:Header >',
+    ],
+  ])('cuts exactly the envelope Header out, leaving the rest byte for byte: %s', (_name, header) => {
+    const before = `<?xml version="1.0"?>\n<s:Envelope xmlns:s="${S11}"> <!-- ü -->`;
+    const after = ` ${body}</s:Envelope>`;
+    const xml = `${before}${header}${after}`;
+    expect(withoutHeader(xml, inspectEnvelope(xml))).toBe(`${before}${after}`);
+  });
+
+  it('leaves an envelope without a Header, and a Header-named body element, alone', () => {
+    const xml = `<s:Envelope xmlns:s="${S11}"><s:Body><Header xmlns="urn:x"/></s:Body></s:Envelope>`;
+    expect(withoutHeader(xml, inspectEnvelope(xml))).toBe(xml);
+  });
+});
 
 describe('inspectEnvelope', () => {
   it('reads the version, the body element and a digest UsernameToken', () => {

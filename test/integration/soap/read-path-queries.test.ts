@@ -1,0 +1,112 @@
+import { PassThrough } from 'node:stream';
+import { Client, type QueryConfig } from 'pg';
+import { loadConfig } from '../../../src/config';
+import { createLogger } from '../../../src/logging';
+import { startApplication, type RunningApplication } from '../../../src/main';
+import { DEMO } from '../../../src/services/accounts';
+import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+
+/**
+ * The read path's statement budget, counted where every statement passes (pg's Client.query, which the
+ * application's pool uses): authentication, the read itself and the audit row, one statement each. A
+ * call that goes back to several round trips (or to TypeORM's per-relation queries) fails here.
+ */
+describe('SOAP read path: statements per call', () => {
+  let database: EmptyDatabase;
+  let application: RunningApplication;
+  let idSolicitud: string;
+  const sent: string[] = [];
+  let recording = false;
+  const original = Client.prototype.query;
+
+  const call = async (operation: string, body: string): Promise<string> => {
+    const response = await fetch(`${application.url}/soap/DescargaMasiva`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'text/xml; charset=utf-8',
+        SOAPAction: `"urn:descarga-masiva:v1/${operation}"`,
+        Authorization: `Basic ${Buffer.from(`${DEMO.username}:${DEMO.password}`).toString('base64')}`,
+      },
+      body:
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:dm="urn:descarga-masiva:v1">' +
+        `<s:Body>${body}</s:Body></s:Envelope>`,
+    });
+    const text = await response.text();
+    expect(response.status).toBe(200);
+    return text;
+  };
+
+  /** The statements one call sends, after a first identical call warmed caches (SAT health, secrets). */
+  const statementsOf = async (operation: string, body: string): Promise<string[]> => {
+    await call(operation, body);
+    sent.length = 0;
+    recording = true;
+    try {
+      await call(operation, body);
+    } finally {
+      recording = false;
+    }
+    return [...sent];
+  };
+
+  beforeAll(async () => {
+    (Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (
+      this: Client,
+      ...args: unknown[]
+    ) {
+      const [first] = args;
+      const text = typeof first === 'string' ? first : (first as QueryConfig | undefined)?.text;
+      if (recording && text !== undefined) sent.push(text.replace(/\s+/g, ' ').trim());
+      return (original as (...rest: unknown[]) => unknown).apply(this, args);
+    };
+    database = await createEmptyDatabase('dm_read_path');
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      MASTER_KEY: Buffer.alloc(32, 5).toString('base64'),
+      SAT_MODE: 'simulator',
+      WORKERS_ENABLED: 'false',
+      DATA_DIR: '/tmp/dm-read-path-test',
+    });
+    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
+      announce: () => undefined,
+    });
+    const registered = await call(
+      'RegistrarSolicitud',
+      '<dm:RegistrarSolicitud><dm:Rfc>EKU9003173C9</dm:Rfc><dm:FechaInicial>2026-01-01T00:00:00</dm:FechaInicial>' +
+        '<dm:FechaFinal>2026-01-31T23:59:59</dm:FechaFinal><dm:Contexto>Emitidos</dm:Contexto>' +
+        '<dm:TipoSolicitud>Metadata</dm:TipoSolicitud></dm:RegistrarSolicitud>',
+    );
+    idSolicitud = /<IdSolicitud>([^<]+)<\/IdSolicitud>/.exec(registered)?.[1] ?? '';
+    expect(idSolicitud).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  afterAll(async () => {
+    Client.prototype.query = original;
+    await application.close();
+    await database.drop();
+  });
+
+  it('answers RecuperarSolicitud with three statements: the API user, the whole record, the audit row', async () => {
+    const statements = await statementsOf(
+      'RecuperarSolicitud',
+      `<dm:RecuperarSolicitud><dm:IdSolicitud>${idSolicitud}</dm:IdSolicitud></dm:RecuperarSolicitud>`,
+    );
+    expect(statements).toHaveLength(3);
+    expect(statements[0]).toMatch(/FROM api_users/);
+    expect(statements[1]).toMatch(/FROM solicitudes s WHERE s\.id = \$1 AND s\.tenant_id = \$2/);
+    expect(statements[2]).toMatch(/^INSERT INTO audit_log/);
+  });
+
+  it('answers a list page with three statements: the page carries its exact total', async () => {
+    const statements = await statementsOf(
+      'RecuperarListaSolicitudes',
+      '<dm:RecuperarListaSolicitudes><dm:Filtro><dm:Rfc>EKU9003173C9</dm:Rfc></dm:Filtro>' +
+        '<dm:TamanoPagina>10</dm:TamanoPagina></dm:RecuperarListaSolicitudes>',
+    );
+    expect(statements).toHaveLength(3);
+    expect(statements[1]).toMatch(/^SELECT \(SELECT count\(\*\)/);
+    expect(statements[2]).toMatch(/^INSERT INTO audit_log/);
+  });
+});
