@@ -484,6 +484,8 @@ export async function startApplication(
       authThrottle,
       maxBodyBytes: config.soap.maxBodyBytes,
       nonceCache: descargaMasivaNonces,
+      // The reads ERPs poll: written without node-soap's serialiser (test/unit/soap/plain-answer.test.ts).
+      plainAnswerOperations: ['RecuperarSolicitud', 'RecuperarListaSolicitudes'],
       logger,
       onCallCompleted: (outcome) => observeSoapCall('DescargaMasiva', outcome),
       ...(config.publicBaseUrl ? { publicUrl: `${config.publicBaseUrl}/soap/DescargaMasiva` } : {}),

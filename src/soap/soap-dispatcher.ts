@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Server } from 'soap';
 import { InternalError, ValidationError, generalErrors } from '../errors';
+import { writePlainAnswer } from './plain-answer';
 import { normaliseRepeated } from './repeated-elements';
 import type { SoapCallContext, SoapOperationHandler } from './soap-call-context';
 import { soapErrors } from './soap-errors';
@@ -32,6 +33,8 @@ export class SoapDispatcher {
     private readonly loaded: LoadedWsdl,
     handlers: Readonly<Record<string, SoapOperationHandler>>,
     log?: SoapLogHook,
+    /** Operations whose answers `writePlainAnswer` writes (held equal to node-soap's by a test). */
+    private readonly plainAnswers: ReadonlySet<string> = new Set(),
   ) {
     const methods: Record<string, NodeSoapMethod> = {};
     for (const [name, handler] of Object.entries(handlers)) methods[name] = this.wrap(name, handler);
@@ -78,6 +81,14 @@ export class SoapDispatcher {
     const description = this.loaded.operations.get(operation)?.inputDescription;
     // Compiled at start-up: a contract type without a strict reader stops the service, not a call.
     const fields = compileInputFields(description);
+    const output = this.plainAnswers.has(operation)
+      ? this.loaded.operations.get(operation)?.outputElement
+      : undefined;
+    // node-soap sends an answer given as `_xml` as it is.
+    const shape = (value: object): object => {
+      const xml = output ? writePlainAnswer(output.localName, output.namespace, value) : undefined;
+      return xml === undefined ? value : { _xml: xml };
+    };
     return (args) => {
       const state = this.calls.getStore();
       if (state === undefined) throw new Error('SOAP handler called outside a dispatch');
@@ -90,7 +101,7 @@ export class SoapDispatcher {
           outcome.then(
             (value) => {
               try {
-                onFulfilled(value ?? {});
+                onFulfilled(shape(value ?? {}));
               } catch (error) {
                 state.fail(error);
               }

@@ -46,6 +46,8 @@ export interface SoapBindingOptions {
   /** Endpoint URL written into the served WSDL; derived from the request when absent. */
   readonly publicUrl?: string;
   readonly nonceCache?: NonceCache;
+  /** Operations whose answers skip node-soap's serialiser (`writePlainAnswer`; v1's hot reads). */
+  readonly plainAnswerOperations?: readonly string[];
   readonly freshnessSeconds?: number;
   /**
    * Told once per call, before the answer is sent (the audit row must exist for every answered call);
@@ -82,12 +84,17 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
   const loaded = await loadWsdl(options.wsdlPath);
   checkHandlers(options.wsdlPath, loaded.operations.keys(), options.handlers);
   const { logger } = options;
-  const dispatcher = new SoapDispatcher(loaded, options.handlers, (type, data) => {
-    // Redacting a whole envelope costs more than the rest of the call: only when someone reads it.
-    if ((type !== 'received' && type !== 'replied') || !logger.isDebugEnabled()) return;
-    const text = typeof data === 'string' ? data.slice(0, LOGGED_ENVELOPE_CHARS) : '';
-    logger.debug('soap envelope', { direction: type, envelope: redactText(text) });
-  });
+  const dispatcher = new SoapDispatcher(
+    loaded,
+    options.handlers,
+    (type, data) => {
+      // Redacting a whole envelope costs more than the rest of the call: only when someone reads it.
+      if ((type !== 'received' && type !== 'replied') || !logger.isDebugEnabled()) return;
+      const text = typeof data === 'string' ? data.slice(0, LOGGED_ENVELOPE_CHARS) : '';
+      logger.debug('soap envelope', { direction: type, envelope: redactText(text) });
+    },
+    new Set(options.plainAnswerOperations),
+  );
   const credentials = new CredentialReader({
     nonceCache: options.nonceCache ?? new InMemoryNonceCache(),
     freshnessSeconds: options.freshnessSeconds,

@@ -12,6 +12,8 @@ export interface SoapOperation {
   readonly inputElement: QualifiedName;
   /** Input description from node-soap: keys ending in `[]` are repeatable elements. */
   readonly inputDescription: unknown;
+  /** The answer's element (document/literal); absent for a one-way operation. */
+  readonly outputElement?: QualifiedName;
 }
 
 export interface LoadedWsdl {
@@ -24,6 +26,7 @@ export interface LoadedWsdl {
 interface NodeSoapMethod {
   soapAction?: string;
   input?: { $name?: string; targetNamespace?: string };
+  output?: { $name?: string; targetNamespace?: string };
 }
 interface NodeSoapPort {
   location: string;
@@ -71,6 +74,9 @@ export async function loadWsdl(wsdlPath: string): Promise<LoadedWsdl> {
           soapAction: method.soapAction ?? '',
           inputElement: { namespace: input.targetNamespace, localName: input.$name },
           inputDescription: descriptions[serviceName]?.[portName]?.[name]?.input,
+          ...(method.output?.$name && method.output.targetNamespace !== undefined
+            ? { outputElement: { namespace: method.output.targetNamespace, localName: method.output.$name } }
+            : {}),
         };
         const known = operations.get(name);
         if (
