@@ -173,6 +173,13 @@ export class PackageIndexer {
 
   async indexar(paqueteId: string): Promise<void> {
     const paquete = await this.dataSource.getRepository(Paquete).findOneBy({ id: paqueteId });
+    if (paquete?.estado === 'Indexado') {
+      // A worker that died between marking the package and recording the solicitud's progress left the
+      // job to run again: the progress is recorded now (it is recomputed, so recording twice is harmless),
+      // or the solicitud would wait for an index that is already there.
+      await recordProgress(this.dataSource, paquete.solicitudId, this.events);
+      return;
+    }
     if (!paquete || paquete.estado !== 'Almacenado' || !paquete.objectKey) return;
     const solicitud = await this.solicitudOf(paquete);
     const report = new PackageReport();

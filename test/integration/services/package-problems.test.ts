@@ -96,6 +96,23 @@ describe('PackageIndexer with packages it cannot read as they are', () => {
     };
   }
 
+  it('completes the solicitud when indexing runs again after a worker died before recording progress', async () => {
+    const ds = database.dataSource;
+    const first = await indexed(zipOf([{ name: 'S-0001.txt', content: metadata(1, ['PEÑA']) }]));
+    expect(first.solicitud.estado).toBe('Completada');
+    // As the dead worker left it: the package marked Indexado, the solicitud not moved on.
+    await ds
+      .getRepository(Solicitud)
+      .update({ id: first.solicitud.id }, { estado: 'Descargando', finishedAt: null });
+
+    await indexer.indexar(first.paquete.id);
+
+    const solicitud = await ds.getRepository(Solicitud).findOneByOrFail({ id: first.solicitud.id });
+    expect(solicitud.estado).toBe('Completada');
+    const paquete = await ds.getRepository(Paquete).findOneByOrFail({ id: first.paquete.id });
+    expect(paquete.indexedAt).toEqual(first.paquete.indexedAt);
+  });
+
   it('indexes a clean package with nothing to say', async () => {
     const result = await indexed(zipOf([{ name: 'S-0001.txt', content: metadata(1, ['PEÑA']) }]));
     expect(result.paquete).toMatchObject({ estado: 'Indexado', codigo: null, mensaje: null });

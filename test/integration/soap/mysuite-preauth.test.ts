@@ -140,8 +140,10 @@ describe('MYSuite: a body without a valid Requestor is refused from its head (se
         status: 200,
         code: '3001',
       });
-      // Answered from the head: long before the client had sent its 24 MB.
-      expect(answer.writtenAtAnswer).toBeLessThan(8 * MIB);
+      // Answered from the head, long before the client had sent its 24 MB: under half of it. The answer
+      // waits for its audit row's commit (an answered call's row is never lost), a few milliseconds in
+      // which 24 loopback uploads carry a few MB more than when the row was written afterwards.
+      expect(answer.writtenAtAnswer).toBeLessThan(12 * MIB);
     }
     const growthMb = (peak - baseline) / MIB;
     const median = percentile(healthLatencies, 0.5);
