@@ -216,24 +216,14 @@ const PRIMARY_KEY = 'cfdi_metadata_pkey';
 const UPSERT_COLUMNS = `tenant_id, rfc, uuid, tipo_documento, rfc_emisor, nombre_emisor, rfc_receptor, nombre_receptor,
   rfc_pac, fecha_emision, fecha_certificacion, monto, efecto, estatus, fecha_cancelacion, rfc_a_cuenta_terceros,
   nombre_a_cuenta_terceros, extras, paquete_id`;
+/** Third-party data and extra columns: a package without them keeps the stored ones. */
+const KEPT_WHEN_ABSENT: readonly string[] = ['rfc_a_cuenta_terceros', 'nombre_a_cuenta_terceros', 'extras'];
 /** What ON CONFLICT sets, column by column: the stored row when the package says nothing new. */
 const REPLACED: readonly (readonly [string, string])[] = [
-  ...(
-    [
-      'rfc_emisor',
-      'nombre_emisor',
-      'rfc_receptor',
-      'nombre_receptor',
-      'rfc_pac',
-      'fecha_emision',
-      'fecha_certificacion',
-      'monto',
-      'efecto',
-      'estatus',
-      'fecha_cancelacion',
-    ] as const
-  ).map((column) => [column, `EXCLUDED.${column}`] as const),
-  ...(['rfc_a_cuenta_terceros', 'nombre_a_cuenta_terceros', 'extras'] as const).map(
+  ...COLUMNS.filter((column) => column !== 'uuid' && !KEPT_WHEN_ABSENT.includes(column)).map(
+    (column) => [column, `EXCLUDED.${column}`] as const,
+  ),
+  ...KEPT_WHEN_ABSENT.map(
     (column) => [column, `coalesce(EXCLUDED.${column}, cfdi_metadata.${column})`] as const,
   ),
   ['paquete_id', 'EXCLUDED.paquete_id'],
