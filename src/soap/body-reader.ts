@@ -114,18 +114,26 @@ export class BodyReader {
   }
 
   /**
-   * Reads and drops the rest without keeping it, so a client still sending gets its answer on a
-   * connection that stays usable; past `maxBytes` the connection is closed instead.
+   * Reads and drops the rest without keeping it, once the answer is out, so a client still sending
+   * gets its answer on a connection that stays usable; past `maxBytes` the connection is closed
+   * instead. Until the answer is out (it may wait for an audit commit) nothing more is read: the
+   * client is held back by its own socket rather than streaming bytes nobody wants.
    */
   discardRest(response: ServerResponse): void {
-    let seen = this.bytes;
     this.chunks.length = 0;
+    if (response.writableFinished) this.drain();
+    else response.once('finish', () => this.drain());
+  }
+
+  private drain(): void {
+    let seen = this.bytes;
     this.pump((chunk) => {
       seen += chunk.length;
       return seen > this.maxBytes;
     }).then(
+      // The answer is out: a body longer than the limit is not worth reading to keep the connection.
       (ended) => {
-        if (!ended) closeAfterAnswer(this.request, response);
+        if (!ended) this.request.socket.destroy();
       },
       () => undefined,
     );
@@ -169,14 +177,4 @@ export class BodyReader {
       source.resume();
     });
   }
-}
-
-/** Ends the connection once the answer is out (or now, if it already is): the rest is not read. */
-function closeAfterAnswer(request: IncomingMessage, response: ServerResponse): void {
-  if (!response.headersSent) {
-    response.setHeader('Connection', 'close');
-    return;
-  }
-  if (response.writableFinished) request.socket.destroy();
-  else response.once('finish', () => request.socket.destroy());
 }
