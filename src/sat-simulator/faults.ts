@@ -28,25 +28,43 @@ import type { Operation } from './protocol';
  * - `codEstatus`: the call is answered with this SAT code (404 Error no Controlado, 5006 …).
  */
 export type InjectedFault =
-  | 'http500'
-  | 'http503'
-  | 'timeout'
-  | 'drop'
-  | 'dropMidPackage'
-  | 'corruptPackage'
-  | 'malformedXml'
-  | 'expiredToken'
-  | 'tokenRefused401'
-  | 'tokenRefused403'
-  | 'tokenRefusedFault'
-  | 'acceptThenTimeout'
-  | 'acceptThenDrop'
-  | 'acceptThen404'
-  | 'metadataWithoutHeader'
-  | 'metadataWindows1252'
+  | TransportFault
+  | TokenFault
+  | LostAcceptanceFault
+  | PackageFault
   | { readonly latencyMs: number }
   | { readonly stallMidPackageMs: number }
   | { readonly codEstatus: string };
+
+/** The call gets no SAT answer: the service fails, the connection is lost, or the answer is cut short. */
+export type TransportFault = 'http500' | 'http503' | 'timeout' | 'drop' | 'malformedXml';
+/** The token the call carries dies. */
+export type TokenFault = 'expiredToken' | 'tokenRefused401' | 'tokenRefused403' | 'tokenRefusedFault';
+/** Solicitud: an accepted request's answer is lost. */
+export type LostAcceptanceFault = 'acceptThenTimeout' | 'acceptThenDrop' | 'acceptThen404';
+/** Descarga: the package arrives damaged, or with the anomalies of real metadata files. */
+export type PackageFault =
+  'dropMidPackage' | 'corruptPackage' | 'metadataWithoutHeader' | 'metadataWindows1252';
+
+/**
+ * An injected fault with its kind spelled out: `InjectedFault` keeps the shape tests and the test API
+ * write, and code switches on `kind` instead of probing for fields.
+ */
+export type TaggedFault =
+  | { readonly kind: TransportFault }
+  | { readonly kind: TokenFault }
+  | { readonly kind: LostAcceptanceFault }
+  | { readonly kind: PackageFault }
+  | { readonly kind: 'latency'; readonly ms: number }
+  | { readonly kind: 'stallMidPackage'; readonly ms: number }
+  | { readonly kind: 'codEstatus'; readonly codEstatus: string };
+
+export function tagFault(fault: InjectedFault): TaggedFault {
+  if (typeof fault === 'string') return { kind: fault };
+  if ('latencyMs' in fault) return { kind: 'latency', ms: fault.latencyMs };
+  if ('stallMidPackageMs' in fault) return { kind: 'stallMidPackage', ms: fault.stallMidPackageMs };
+  return { kind: 'codEstatus', codEstatus: fault.codEstatus };
+}
 
 /** Faults drawn at random under `faultRate` by default: transient ones a robust client must ride out. */
 export const DEFAULT_RANDOM_FAULTS: readonly InjectedFault[] = [

@@ -1,4 +1,5 @@
-export { createSatSimulatorApp, SimulatorState, type SatSimulatorOptions } from './app';
+export { createSatSimulatorApp, type SatSimulatorOptions } from './app';
+export { SimulatorState } from './state';
 export { startSatSimulator, type RunningSatSimulator } from './server';
 export { FaultPlan, isInjectedFault, type InjectedFault } from './faults';
 export { PATHS, SOAP_ACTIONS, type Operation } from './protocol';

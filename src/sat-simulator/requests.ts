@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Corpus, CorpusDocument } from './corpus';
 import { mexicoDay } from './mexico-time';
 import { ESTADO, type Servicio } from './protocol';
+import { RequestDocuments, documentsPerPackage } from './request-documents';
 
 export type TipoConsulta = 'Emitidos' | 'Recibidos' | 'Folio';
 
@@ -75,16 +76,16 @@ export class RequestRegistry {
   private readonly requests = new Map<string, SimulatedRequest>();
   private readonly lifetimeUses = new Map<string, LifetimeCount>();
   private readonly forcedOutcomes: { outcome: ForcedOutcome; rfc: string | undefined }[] = [];
-  /** Cancellations planted by tests, by upper-case UUID: when each took effect. */
-  private readonly cancellations = new Map<string, Date>();
+  private readonly documents: RequestDocuments;
 
   settings: RequestSettings;
 
   constructor(
-    private readonly corpus: Corpus,
+    corpus: Corpus,
     private readonly rules: RequestRules,
     settings: Partial<RequestSettings> = {},
   ) {
+    this.documents = new RequestDocuments(corpus, rules.perPackage);
     this.settings = {
       holdAccepted: {},
       countMetadataLifetime: false,
@@ -124,29 +125,16 @@ export class RequestRegistry {
 
   /** A folio request for a cancelled document: SAT refuses its XML at Solicitud (5012). */
   cancelledFolio(criteria: Criteria, now: Date): boolean {
-    if (criteria.tipo !== 'Folio' || !criteria.folio) return false;
-    const found = this.corpus.find(criteria.rfc, criteria.servicio, criteria.folio, now);
-    return found !== undefined && !this.asOf(found, now).vigente;
+    return this.documents.cancelledFolio(criteria, now);
   }
 
-  /**
-   * From `at` on, the document is cancelled: the corpus fixes each document's status for ever, and a
-   * test needs one that changes after its XML was downloaded. Requests accepted before `at` still
-   * see it valid (SAT answers from the state at the time it took the request).
-   */
+  /** From `at` on, the document is cancelled (see RequestDocuments.cancel). */
   cancel(uuid: string, at: Date): void {
-    this.cancellations.set(uuid.toUpperCase(), at);
+    this.documents.cancel(uuid, at);
   }
 
   plantedCancellations(): { uuid: string; at: Date }[] {
-    return [...this.cancellations].map(([uuid, at]) => ({ uuid, at }));
-  }
-
-  /** The document as SAT knew it at `when`: a planted cancellation in effect by then overrides it. */
-  private asOf(document: CorpusDocument, when: Date): CorpusDocument {
-    const at = this.cancellations.get(document.uuid);
-    if (!at || at.getTime() > when.getTime() || !document.vigente) return document;
-    return { ...document, vigente: false, fechaCancelacion: at };
+    return this.documents.plantedCancellations();
   }
 
   /** The next request accepted (for `rfc`, or for anyone) ends this way whatever the corpus holds. */
@@ -158,7 +146,7 @@ export class RequestRegistry {
     this.requests.clear();
     this.lifetimeUses.clear();
     this.forcedOutcomes.length = 0;
-    this.cancellations.clear();
+    this.documents.clear();
   }
 
   /**
@@ -244,16 +232,13 @@ export class RequestRegistry {
       return { estado: ESTADO.Error, codigo: '404', numeroCfdis: 0, paquetes: [], finishedAt: now };
     if (request.forced === 'Rechazada')
       return { estado: ESTADO.Rechazada, codigo: '5004', numeroCfdis: 0, paquetes: [], finishedAt: now };
-    const count = this.count(request, now);
+    const count = this.documents.count(request, now);
     const maximum = request.criteria.tipoSolicitud === 'CFDI' ? this.rules.maxCfdi : this.rules.maxMetadata;
     if (count === 0)
       return { estado: ESTADO.Rechazada, codigo: '5004', numeroCfdis: 0, paquetes: [], finishedAt: now };
     if (count > maximum)
       return { estado: ESTADO.Rechazada, codigo: '5003', numeroCfdis: count, paquetes: [], finishedAt: now };
-    const perPackage =
-      request.criteria.tipoSolicitud === 'Metadata'
-        ? Math.max(this.rules.perPackage * 10, 1)
-        : this.rules.perPackage;
+    const perPackage = documentsPerPackage(request.criteria.tipoSolicitud, this.rules.perPackage);
     const packages = Math.ceil(count / perPackage);
     const ids = Array.from(
       { length: packages },
@@ -262,58 +247,13 @@ export class RequestRegistry {
     return { estado: ESTADO.Terminada, codigo: '5000', numeroCfdis: count, paquetes: ids, finishedAt: now };
   }
 
-  private count(request: SimulatedRequest, now: Date): number {
-    let total = 0;
-    for (const document of this.matching(request, now)) {
-      void document;
-      total += 1;
-    }
-    return total;
-  }
-
   /** The documents of a request, in corpus order, as they stood when SAT took the request. */
-  *matching(request: SimulatedRequest, now: Date): Generator<CorpusDocument> {
-    const { criteria } = request;
-    if (criteria.tipo === 'Folio') {
-      const found = criteria.folio
-        ? this.corpus.find(criteria.rfc, criteria.servicio, criteria.folio, now)
-        : undefined;
-      if (found && this.asOf(found, request.createdAt).vigente) yield found;
-      return;
-    }
-    if (!criteria.start || !criteria.end) return;
-    for (const derived of this.corpus.documents(
-      criteria.rfc,
-      criteria.servicio,
-      criteria.start,
-      criteria.end,
-    )) {
-      const document = this.asOf(derived, request.createdAt);
-      const own = criteria.tipo === 'Emitidos' ? document.rfcEmisor : document.rfcReceptor;
-      const other = criteria.tipo === 'Emitidos' ? document.rfcReceptor : document.rfcEmisor;
-      if (own !== criteria.rfc) continue;
-      if (criteria.rfcContrapartes.length > 0 && !criteria.rfcContrapartes.includes(other)) continue;
-      if (criteria.tipoComprobante && document.efecto !== criteria.tipoComprobante) continue;
-      if (criteria.estadoComprobante === 'Vigente' && !document.vigente) continue;
-      if (criteria.estadoComprobante === 'Cancelado' && document.vigente) continue;
-      if (criteria.complemento && document.complemento !== criteria.complemento) continue;
-      if (criteria.rfcACuentaTerceros && document.rfcACuentaTerceros !== criteria.rfcACuentaTerceros)
-        continue;
-      yield document;
-    }
+  matching(request: SimulatedRequest, now: Date): Generator<CorpusDocument> {
+    return this.documents.matching(request, now);
   }
 
   /** The documents of one package (`<ID>_NN`), produced anew on each call. */
-  *packageDocuments(request: SimulatedRequest, idPaquete: string, now: Date): Generator<CorpusDocument> {
-    const index = Number(idPaquete.split('_').pop()) - 1;
-    const perPackage =
-      request.criteria.tipoSolicitud === 'Metadata'
-        ? Math.max(this.rules.perPackage * 10, 1)
-        : this.rules.perPackage;
-    let position = 0;
-    for (const document of this.matching(request, now)) {
-      if (position >= index * perPackage && position < (index + 1) * perPackage) yield document;
-      position += 1;
-    }
+  packageDocuments(request: SimulatedRequest, idPaquete: string, now: Date): Generator<CorpusDocument> {
+    return this.documents.packageDocuments(request, idPaquete, now);
   }
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSatSimulatorApp, type SatSimulatorOptions, type SimulatorState } from './app';
+import { createSatSimulatorApp, type SatSimulatorOptions } from './app';
+import type { SimulatorState } from './state';
 
 export interface RunningSatSimulator {
   /** Base URL: CFDI services at `<url>/<SAT path>`, Retenciones at `<url>/retenciones/<SAT path>`. */

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { UUID_PATTERN } from '../sat/shared/catalogues';
-import type { SimulatorState } from './app';
+import type { SimulatorState } from './state';
 import { faultFits, isInjectedFault, operationsOf, type InjectedFault } from './faults';
 import type { Operation } from './protocol';
 import type { ForcedOutcome } from './requests';
