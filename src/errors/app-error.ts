@@ -69,7 +69,7 @@ export type SatOperationName = 'autenticacion' | 'solicitud' | 'verificacion' | 
 
 /**
  * What went wrong in one SAT call when SAT gave no business answer, as plain data for the pipeline's
- * decision table (`src/services/pipeline/sat-decisions.ts`).
+ * decision table (`src/services/pipeline/sat-decisions/`).
  */
 export type SatFailure =
   /**

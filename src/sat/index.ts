@@ -23,16 +23,18 @@ export {
   type SatServicio,
 } from './shared/endpoints';
 export type { SatQueryParameters } from './shared/query-parameters';
+export { readSmallBody } from './services/soap-answer';
+export { SatCode } from './services/sat-code';
 export {
-  readSmallBody,
   translateAuthenticate,
-  translateQuery,
-  translateVerify,
-  translateDownload,
-  type QueryTranslation,
-  type VerifyTranslation,
-  type DownloadTranslation,
-} from './services/translators';
+  type AuthenticateTranslation,
+} from './services/authenticate/authenticate-translator';
+export { translateQuery } from './services/query/query-translator';
+export { QueryResult, type QueryTranslation } from './services/query/query-result';
+export { translateVerify } from './services/verify/verify-translator';
+export { VerifyResult, type VerifyTranslation } from './services/verify/verify-result';
+export { translateDownload } from './services/download/download-translator';
+export { DownloadResult, type DownloadTranslation } from './services/download/download-result';
 export * from './shared/catalogues';
 export {
   satCodeInfo,
@@ -41,7 +43,7 @@ export {
   SAT_ACCEPTED,
   SAT_TOKEN_REFUSED,
   isSatTroubleCode,
-  ESTADOS_SOLICITUD,
+  SAT_ESTADOS_SOLICITUD,
   satFaultKind,
   type SatFaultKind,
   type SatCodeInfo,

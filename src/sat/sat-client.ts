@@ -11,16 +11,14 @@ import type { Fiel } from './request-builder/fiel';
 import { validateQuery } from './request-builder/query-validator';
 import type { SatEndpoints } from './shared/endpoints';
 import type { SatQueryParameters } from './shared/query-parameters';
-import {
-  readSmallBody,
-  translateAuthenticate,
-  translateDownload,
-  translateQuery,
-  translateVerify,
-  type DownloadTranslation,
-  type QueryTranslation,
-  type VerifyTranslation,
-} from './services/translators';
+import { translateAuthenticate } from './services/authenticate/authenticate-translator';
+import type { DownloadTranslation } from './services/download/download-result';
+import { translateDownload } from './services/download/download-translator';
+import type { QueryTranslation } from './services/query/query-result';
+import { translateQuery } from './services/query/query-translator';
+import { readSmallBody } from './services/soap-answer';
+import type { VerifyTranslation } from './services/verify/verify-result';
+import { translateVerify } from './services/verify/verify-translator';
 import type { SatHttpRequest, SatHttpResponse, SatTransport } from './web-client/transport';
 
 export interface SatClientOptions {

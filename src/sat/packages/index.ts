@@ -1,9 +1,5 @@
-export {
-  readMetadataPackage,
-  type MetadataRow,
-  type MetadataEvent,
-  type MetadataEntryProblem,
-} from './metadata-reader';
+export { readMetadataPackage, type MetadataEvent, type MetadataEntryProblem } from './metadata-reader';
+export type { MetadataRow } from './metadata-record';
 export { readCfdiPackage, readCfdiHeader, type CfdiHeader, type CfdiEvent } from './cfdi-reader';
 export { PagosCollector, type PagoComplemento, type DoctoRelacionadoComplemento } from './pagos-complement';
 export { rootEntries, openZip, type PackageEntry } from './zip-entries';

@@ -1,29 +1,9 @@
 import type { Readable } from 'node:stream';
 import { UUID_PATTERN } from '../shared/catalogues';
+import { byHeader, layoutOf, problemOf, rowOf, type MetadataRow } from './metadata-record';
 import { RecordTooLongError, textRecords, type TextRecord } from './records';
 import { Utf8OrWindows1252, type EncodingFallback } from './text-decoding';
 import { rootEntries } from './zip-entries';
-
-/** One document as SAT's metadata describes it; dates are Mexico City wall-clock text, as SAT writes them. */
-export interface MetadataRow {
-  readonly uuid: string;
-  readonly rfcEmisor: string;
-  readonly nombreEmisor: string;
-  readonly rfcReceptor: string;
-  readonly nombreReceptor: string;
-  readonly rfcPac: string;
-  /** `yyyy-MM-dd HH:mm:ss` */
-  readonly fechaEmision: string;
-  readonly fechaCertificacionSat: string;
-  readonly monto: string;
-  readonly efectoComprobante: string;
-  readonly estatus: 'Vigente' | 'Cancelado';
-  readonly fechaCancelacion: string;
-  readonly rfcACuentaTerceros: string;
-  readonly nombreACuentaTerceros: string;
-  /** Columns SAT may add that this reader does not know yet, by header name. */
-  readonly extra: Readonly<Record<string, string>>;
-}
 
 /** Why the records of a whole `.txt` entry (or, for `recordTooLong`, its records from `line` on) were not read. */
 export type MetadataEntryProblem =
@@ -62,26 +42,6 @@ export type MetadataEvent =
       readonly fallback: Readonly<EncodingFallback>;
     };
 
-const KNOWN = {
-  uuid: 'uuid',
-  rfcemisor: 'rfcEmisor',
-  nombreemisor: 'nombreEmisor',
-  rfcreceptor: 'rfcReceptor',
-  nombrereceptor: 'nombreReceptor',
-  rfcpac: 'rfcPac',
-  fechaemision: 'fechaEmision',
-  fechacertificacionsat: 'fechaCertificacionSat',
-  monto: 'monto',
-  efectocomprobante: 'efectoComprobante',
-  estatus: 'estatus',
-  fechacancelacion: 'fechaCancelacion',
-  rfcacuentaterceros: 'rfcACuentaTerceros',
-  nombreacuentaterceros: 'nombreACuentaTerceros',
-} as const;
-type KnownField = (typeof KNOWN)[keyof typeof KNOWN];
-
-const SAT_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-const AMOUNT = /^-?\d+(\.\d+)?$/;
 const MAIN_HEADER = /^uuid~rfcemisor~/i;
 const THIRD_PARTY_HEADER = /^uuid~rfcacuentaterceros~/i;
 /** How much of a line a problem quotes: enough to recognise it, short enough for a message. */
@@ -147,61 +107,6 @@ function encodingOf(entry: string, decoder: Utf8OrWindows1252): MetadataEvent[] 
     : [];
 }
 
-/** A header's columns, each with the known field it fills (looked up once per entry, not per record). */
-interface Layout {
-  readonly columns: readonly string[];
-  readonly fields: readonly (KnownField | undefined)[];
-}
-
-function layoutOf(header: string): Layout {
-  const columns = header.split('~').map((column) => column.trim());
-  return {
-    columns,
-    fields: columns.map((column) => KNOWN[column.toLowerCase() as keyof typeof KNOWN]),
-  };
-}
-
-/** What a record without extra columns carries: one shared empty object, not one per record. */
-const NO_EXTRA: Readonly<Record<string, string>> = Object.freeze({});
-
-/** Field values by column name; short rows are padded with empty values, longer ones keep their extras. */
-function byHeader(
-  { columns, fields }: Layout,
-  text: string,
-): { known: Partial<Record<KnownField, string>>; extra: Readonly<Record<string, string>> } {
-  const values = text.split('~');
-  const known: Partial<Record<KnownField, string>> = {};
-  let extra: Record<string, string> | undefined;
-  const width = Math.max(columns.length, values.length);
-  for (let index = 0; index < width; index += 1) {
-    const value = (values[index] ?? '').trim();
-    const field = fields[index];
-    if (field) known[field] = value;
-    else if (value !== '' || columns[index] !== undefined) {
-      extra ??= {};
-      extra[columns[index] ?? `#extra-${String(index - columns.length + 1).padStart(2, '0')}`] = value;
-    }
-  }
-  if (!extra) return { known, extra: NO_EXTRA };
-  // A trailing "~" (SAT's way of writing an empty FechaCancelacion) is not an extra column.
-  for (const [name, value] of Object.entries(extra))
-    if (name.startsWith('#extra-') && value === '') delete extra[name];
-  return { known, extra };
-}
-
-function problemOf(known: Partial<Record<KnownField, string>>): string | undefined {
-  if (!UUID_PATTERN.test(known.uuid ?? '')) return `Uuid "${known.uuid ?? ''}" is not a UUID`;
-  if (!known.rfcEmisor || !known.rfcReceptor) return 'RfcEmisor or RfcReceptor is empty';
-  if (!SAT_DATE.test(known.fechaEmision ?? ''))
-    return `FechaEmision "${known.fechaEmision ?? ''}" is not yyyy-MM-dd HH:mm:ss`;
-  if (known.estatus !== '0' && known.estatus !== '1')
-    return `Estatus "${known.estatus ?? ''}" is neither 1 nor 0`;
-  if (known.monto && !AMOUNT.test(known.monto)) return `Monto "${known.monto}" is not a number`;
-  if (known.fechaCancelacion && !SAT_DATE.test(known.fechaCancelacion))
-    return `FechaCancelacion "${known.fechaCancelacion}" is not yyyy-MM-dd HH:mm:ss`;
-  return undefined;
-}
-
 /**
  * Third-party data (`_tercero.txt`, since 2022) by lower-case UUID: small, one row per such document.
  * What reading them had to say (their encoding, a record too long) comes back as `notes`, by entry.
@@ -245,31 +150,6 @@ async function thirdParties(
   }
   return { found, notes };
 }
-
-function rowOf(
-  known: Partial<Record<KnownField, string>>,
-  extra: Readonly<Record<string, string>>,
-  tercero: { rfc: string; nombre: string } | undefined,
-): MetadataRow {
-  return {
-    uuid: (known.uuid ?? '').toLowerCase(),
-    rfcEmisor: (known.rfcEmisor ?? '').toUpperCase(),
-    nombreEmisor: known.nombreEmisor ?? '',
-    rfcReceptor: (known.rfcReceptor ?? '').toUpperCase(),
-    nombreReceptor: known.nombreReceptor ?? '',
-    rfcPac: known.rfcPac ?? '',
-    fechaEmision: known.fechaEmision ?? '',
-    fechaCertificacionSat: known.fechaCertificacionSat ?? '',
-    monto: known.monto ?? '',
-    efectoComprobante: known.efectoComprobante ?? '',
-    estatus: known.estatus === '0' ? 'Cancelado' : 'Vigente',
-    fechaCancelacion: known.fechaCancelacion ?? '',
-    rfcACuentaTerceros: known.rfcACuentaTerceros || tercero?.rfc || '',
-    nombreACuentaTerceros: known.nombreACuentaTerceros || tercero?.nombre || '',
-    extra,
-  };
-}
-
 /**
  * Reads a metadata package entry by entry, record by record. Entries are chosen by content (a `.txt`
  * whose header starts `Uuid~RfcEmisor~`), columns by header name, so both SAT's older and newer

@@ -111,7 +111,7 @@ export function isSatTroubleCode(code: string): boolean {
 }
 
 /** EstadoSolicitud of VerificaSolicitudDescarga; 0 is what SAT reports when the call itself failed. */
-export const ESTADOS_SOLICITUD = Object.freeze({
+export const SAT_ESTADOS_SOLICITUD = Object.freeze({
   0: 'Desconocido',
   1: 'Aceptada',
   2: 'EnProceso',
@@ -121,10 +121,10 @@ export const ESTADOS_SOLICITUD = Object.freeze({
   6: 'Vencida',
 } as const);
 
-export type EstadoSolicitudSat = (typeof ESTADOS_SOLICITUD)[keyof typeof ESTADOS_SOLICITUD];
+export type EstadoSolicitudSat = (typeof SAT_ESTADOS_SOLICITUD)[keyof typeof SAT_ESTADOS_SOLICITUD];
 
 export function estadoSolicitudName(estado: number): EstadoSolicitudSat {
-  return ESTADOS_SOLICITUD[estado as keyof typeof ESTADOS_SOLICITUD] ?? 'Desconocido';
+  return SAT_ESTADOS_SOLICITUD[estado as keyof typeof SAT_ESTADOS_SOLICITUD] ?? 'Desconocido';
 }
 
 /** States after which polling stops: 3 means download, 4–6 mean the request will not deliver. */

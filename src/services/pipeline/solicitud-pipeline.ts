@@ -49,7 +49,7 @@ export interface PipelineOptions {
 /**
  * The SAT cycle of a solicitud, one idempotent step per job: solicitar -> verificar (polling) ->
  * descargar (one job per package). Each step reads the state it needs from the database, asks SAT,
- * lets the decision table (`sat-decisions.ts`) say what SAT's answer means, persists the outcome, and
+ * lets the decision table (`sat-decisions/`) say what SAT's answer means, persists the outcome, and
  * only then schedules the next step.
  */
 export class SolicitudPipeline {

@@ -1,4 +1,4 @@
-import { SAT_ACCEPTED, isSatTroubleCode, satFaultKind } from '../../sat';
+import { SatCode, satFaultKind } from '../../sat';
 import type { SatOperation } from './endpoints';
 
 /**
@@ -45,9 +45,10 @@ export function classifyCall(answer: ObservedAnswer): ClassifiedCall {
     return answer.token ? { outcome: 'ok', code: 'token' } : { outcome: 'failure', code: 'malformed' };
   const code = answer.codEstatus;
   if (!code) return { outcome: 'failure', code: 'malformed' };
-  if (code === SAT_ACCEPTED) return { outcome: 'ok', code };
+  const meaning = new SatCode(code);
+  if (meaning.isAccepted()) return { outcome: 'ok', code };
   // A refused token is the pipeline's to renew, not an outage; 404 and 5006 are SAT's "try later".
-  if (isSatTroubleCode(code)) return { outcome: 'failure', code };
+  if (meaning.isTryLater()) return { outcome: 'failure', code };
   return { outcome: 'answered', code };
 }
 
