@@ -10,7 +10,7 @@ export { LocalDiskObjectStore, type LocalDiskOptions } from './local-disk-store'
 export { DEFAULT_STALE_PART_AGE_MS } from './stale-parts';
 export type { SweepReport } from './temp-parts';
 export { S3ObjectStore, type S3Options } from './s3-store';
-export { createLocalFileLinksRouter } from './file-links-router';
+export { verifyLink } from './link-signature';
 export { createObjectStore, type ObjectStoreOptions } from './create-object-store';
 export { packageObjectKey, assertValidKey } from './keys';
 export { HashingStream } from './hashing';

@@ -1,8 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { StorageError, storageErrors } from '../errors';
-import { assertValidKey } from './keys';
-import { verifyLink } from './link-signature';
-import type { LocalDiskObjectStore } from './local-disk-store';
+import { type LocalDiskObjectStore, assertValidKey, verifyLink } from '../storage';
 
 function contentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^A-Za-z0-9._-]/g, '_');

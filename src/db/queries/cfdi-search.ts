@@ -1,12 +1,9 @@
 import {
   type FieldCatalogue,
-  type FilterCondition,
+  type ListQuery,
   type Page,
-  type PageRequest,
   type SortKey,
-  compileFilters,
-  compileOrder,
-  pageWindow,
+  compileListQuery,
   toPage,
 } from './list-query';
 import type { Queryable } from './ledger';
@@ -116,11 +113,7 @@ export interface CfdiSearchRow {
   readonly entryName: string | null;
 }
 
-export interface CfdiSearchQuery {
-  readonly filters?: readonly FilterCondition[];
-  readonly order?: readonly SortKey[];
-  readonly page: PageRequest;
-}
+export type CfdiSearchQuery = ListQuery;
 
 const DEFAULT_ORDER: readonly SortKey[] = [{ field: 'FechaEmision', direction: 'DESC' }];
 
@@ -152,21 +145,19 @@ export async function searchCfdi(
   tenantId: string,
   query: CfdiSearchQuery,
 ): Promise<Page<CfdiSearchRow>> {
-  const { limit, offset } = pageWindow(query.page);
-  const filter = compileFilters(CFDI_FIELDS, query.filters ?? [], [tenantId]);
-  const order = compileOrder(
+  const { where, parameters, order, limit, offset } = compileListQuery(
     CFDI_FIELDS,
-    query.order ?? [],
-    DEFAULT_ORDER,
-    'coalesce(m.rfc, d.rfc), coalesce(m.uuid, d.uuid)',
+    query,
+    { defaultOrder: DEFAULT_ORDER, tieBreaker: 'coalesce(m.rfc, d.rfc), coalesce(m.uuid, d.uuid)' },
+    [tenantId],
   );
   const [counted] = await db.query<{ total: number }[]>(
-    `SELECT count(*)::int AS total FROM ${CFDI_SOURCE} WHERE ${filter.where}`,
-    filter.parameters,
+    `SELECT count(*)::int AS total FROM ${CFDI_SOURCE} WHERE ${where}`,
+    parameters,
   );
   const rows = await db.query<CfdiSearchRow[]>(
-    `SELECT ${CFDI_COLUMNS} FROM ${CFDI_SOURCE} WHERE ${filter.where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-    filter.parameters,
+    `SELECT ${CFDI_COLUMNS} FROM ${CFDI_SOURCE} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+    parameters,
   );
   return toPage(rows, counted?.total ?? 0, query.page);
 }

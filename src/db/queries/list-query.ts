@@ -201,6 +201,36 @@ export function pageWindow(request: PageRequest): { limit: number; offset: numbe
   return { limit: request.pageSize, offset: (request.page - 1) * request.pageSize };
 }
 
+/** What a client asks of a list: conditions, order and one page. */
+export interface ListQuery {
+  readonly filters?: readonly FilterCondition[];
+  readonly order?: readonly SortKey[];
+  readonly page: PageRequest;
+}
+
+/** A list query as SQL pieces; the same checks, in the same order, for every list. */
+export interface CompiledListQuery extends CompiledFilter {
+  readonly order: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/**
+ * Compiles a whole list query: the page window first, then the filters (after the `leading` parameters,
+ * e.g. the tenant id as $1), then the order (`defaultOrder` when none is asked, ending with `tieBreaker`).
+ */
+export function compileListQuery(
+  catalogue: FieldCatalogue,
+  query: ListQuery,
+  sorting: { readonly defaultOrder: readonly SortKey[]; readonly tieBreaker: string },
+  leading: readonly unknown[],
+): CompiledListQuery {
+  const { limit, offset } = pageWindow(query.page);
+  const filter = compileFilters(catalogue, query.filters ?? [], [...leading]);
+  const order = compileOrder(catalogue, query.order ?? [], sorting.defaultOrder, sorting.tieBreaker);
+  return { ...filter, order, limit, offset };
+}
+
 export function toPage<T>(rows: T[], total: number, request: PageRequest): Page<T> {
   return {
     rows,

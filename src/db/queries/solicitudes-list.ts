@@ -3,13 +3,10 @@ import { Solicitud } from '../entities/solicitud.entity';
 import { jsonRowReader, poolOf } from '../pool';
 import {
   type FieldCatalogue,
-  type FilterCondition,
+  type ListQuery,
   type Page,
-  type PageRequest,
   type SortKey,
-  compileFilters,
-  compileOrder,
-  pageWindow,
+  compileListQuery,
   toPage,
 } from './list-query';
 
@@ -34,11 +31,7 @@ export const SOLICITUD_FIELDS: FieldCatalogue = {
   Periodo: { sql: 'tstzrange(s.fecha_inicial, s.fecha_final)', type: 'period' },
 };
 
-export interface SolicitudListQuery {
-  readonly filters?: readonly FilterCondition[];
-  readonly order?: readonly SortKey[];
-  readonly page: PageRequest;
-}
+export type SolicitudListQuery = ListQuery;
 
 /** The SQL of one list page; `page` carries the exact total on every row, `count` is for an empty page. */
 export interface SolicitudListStatements {
@@ -58,9 +51,13 @@ export function solicitudListStatements(
   tenantId: string,
   query: SolicitudListQuery,
 ): SolicitudListStatements {
-  const { limit, offset } = pageWindow(query.page);
-  const filter = compileFilters(SOLICITUD_FIELDS, query.filters ?? [], [tenantId]);
-  const order = compileOrder(SOLICITUD_FIELDS, query.order ?? [], DEFAULT_ORDER, 's.id');
+  const filter = compileListQuery(
+    SOLICITUD_FIELDS,
+    query,
+    { defaultOrder: DEFAULT_ORDER, tieBreaker: 's.id' },
+    [tenantId],
+  );
+  const { order, limit, offset } = filter;
   const where = `s.tenant_id = $1 AND ${filter.where}`;
   const count = `SELECT count(*)::int AS list_total FROM solicitudes s WHERE ${where}`;
   // The window is chosen on ids alone (an index-only scan when an index covers filter and order), and

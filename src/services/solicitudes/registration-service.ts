@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Contribuyente, Registro, type CanalRegistro } from '../../db';
 import { ConflictError, solicitudesErrors } from '../../errors';
 import type { JobQueue } from '../ports/job-queue';
@@ -7,7 +7,7 @@ import { SAT_CAPS, type SatCaps } from '../planning';
 import type { Contexto, TipoSolicitud } from './domain';
 import { fanOut, type Combinacion } from './fan-out';
 import { canonicalFilters } from './ledger-key';
-import { assessCombination, type AssessmentContext } from './registration-assessment';
+import { assessCombination, type Assessment, type AssessmentContext } from './registration-assessment';
 import { periodos } from './registration-plan';
 import { writeCombination } from './registration-writer';
 import {
@@ -15,6 +15,9 @@ import {
   type RegistrationInput,
   type RegistrationRequest,
 } from './registration-request';
+
+type SharedAssessment = Omit<AssessmentContext, 'combinacion' | 'lock'>;
+type RegisterAssessment = Extract<Assessment, { kind: 'register' }>;
 
 /** Job that sends one SAT request (a solicitud, or one part of a split one). */
 export const SOLICITAR_JOB = 'solicitar';
@@ -128,29 +131,9 @@ export class RegistrationService {
           resultados: [],
         }),
       );
-      const combinaciones = combinationsOf(request);
-      const contribuyente = await manager.findOneBy(Contribuyente, {
-        tenantId: caller.tenantId,
-        rfc: request.rfc,
-      });
-      const created: RegistrationResult[] = [];
-      for (const combinacion of combinaciones) {
-        const assessment = await assessCombination(manager, {
-          ...this.assessing(caller, request, combinaciones, contribuyente, now),
-          combinacion,
-          lock: true,
-        });
-        created.push(
-          assessment.kind === 'answered'
-            ? assessment.result
-            : await writeCombination(manager, {
-                ...this.assessing(caller, request, combinaciones, contribuyente, now),
-                assessment,
-                registroId: registro.id,
-                pending,
-              }),
-        );
-      }
+      const created = await this.assessEach(manager, caller, request, now, true, (assessment, shared) =>
+        writeCombination(manager, { ...shared, assessment, registroId: registro.id, pending }),
+      );
       registro.resultados = created;
       await manager.save(registro);
       return created;
@@ -170,47 +153,41 @@ export class RegistrationService {
     request: RegistrationRequest,
     now: Date,
   ): Promise<RegistrationResult[]> {
-    return this.dataSource.transaction(async (manager) => {
-      const combinaciones = combinationsOf(request);
-      const contribuyente = await manager.findOneBy(Contribuyente, {
-        tenantId: caller.tenantId,
-        rfc: request.rfc,
-      });
-      const results: RegistrationResult[] = [];
-      for (const combinacion of combinaciones) {
-        const assessment = await assessCombination(manager, {
-          ...this.assessing(caller, request, combinaciones, contribuyente, now),
-          combinacion,
-          lock: false,
-        });
-        results.push(
-          assessment.kind === 'answered'
-            ? assessment.result
-            : {
-                ...assessment.base,
-                idSolicitud: null,
-                estado: 'Simulada',
-                codigo: null,
-                mensaje: null,
-                idsSolicitudExistentes: assessment.ledger?.existing ?? [],
-                periodosSolicitados: periodos(assessment.requests),
-                ...assessment.cost,
-              },
-        );
-      }
-      return results;
-    });
+    return this.dataSource.transaction((manager) =>
+      this.assessEach(manager, caller, request, now, false, (assessment) => ({
+        ...assessment.base,
+        idSolicitud: null,
+        estado: 'Simulada',
+        codigo: null,
+        mensaje: null,
+        idsSolicitudExistentes: assessment.ledger?.existing ?? [],
+        periodosSolicitados: periodos(assessment.requests),
+        ...assessment.cost,
+      })),
+    );
   }
 
-  /** What the assessments of every combination of one registration share. */
-  private assessing(
+  /**
+   * Assesses each combination in turn (`lock`: serialise with other registrations of the same ledger
+   * key); `resolve` turns each one the assessment did not answer itself into its result.
+   */
+  private async assessEach(
+    manager: EntityManager,
     caller: RegistrationCaller,
     request: RegistrationRequest,
-    combinaciones: readonly Combinacion[],
-    contribuyente: Contribuyente | null,
     now: Date,
-  ): Omit<AssessmentContext, 'combinacion' | 'lock'> {
-    return {
+    lock: boolean,
+    resolve: (
+      assessment: RegisterAssessment,
+      shared: SharedAssessment,
+    ) => Promise<RegistrationResult> | RegistrationResult,
+  ): Promise<RegistrationResult[]> {
+    const combinaciones = combinationsOf(request);
+    const contribuyente = await manager.findOneBy(Contribuyente, {
+      tenantId: caller.tenantId,
+      rfc: request.rfc,
+    });
+    const shared: SharedAssessment = {
       caller,
       request,
       combinaciones,
@@ -219,6 +196,12 @@ export class RegistrationService {
       settlementWindowHours: this.options.settlementWindowHours,
       caps: this.options.caps ?? SAT_CAPS,
     };
+    const results: RegistrationResult[] = [];
+    for (const combinacion of combinaciones) {
+      const assessment = await assessCombination(manager, { ...shared, combinacion, lock });
+      results.push(assessment.kind === 'answered' ? assessment.result : await resolve(assessment, shared));
+    }
+    return results;
   }
 }
 

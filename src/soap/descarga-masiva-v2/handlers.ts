@@ -1,7 +1,8 @@
 import { ConfigError, generalErrors } from '../../errors';
 import { type DescargaMasivaServices, createDescargaMasivaHandlers } from '../descarga-masiva';
-import type { SoapOperationHandler } from '../soap-call-context';
-import { V2_OPERATIONS, record, toV1Input, toV2Resultado } from './mapping';
+import type { SoapOperationHandler } from '../infra/soap-call-context';
+import { record } from '../shared/input';
+import { V2_OPERATIONS, toV1Input, toV2Resultado } from './mapping';
 
 /**
  * The v2 binding's handlers: each unwraps Peticion into v1's input, runs v1's handler (so both

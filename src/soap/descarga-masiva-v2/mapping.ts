@@ -1,5 +1,7 @@
 import { ValidationError, generalErrors } from '../../errors';
-import type { SoapInput } from '../soap-call-context';
+import { asArray } from '../infra/repeated-elements';
+import type { SoapInput } from '../infra/soap-call-context';
+import { record } from '../shared/input';
 
 /*
  * Contract v2 (wsdl/v2) carries the same requests and answers as v1 in another shape: one Peticion in,
@@ -37,15 +39,9 @@ export const MAX_ESTADOS = 8;
  */
 const REGISTRATION_DEFAULTS: Readonly<Fields> = { Contexto: 'Emitidos', TipoSolicitud: 'CFDI' };
 
-export function record(value: unknown): Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : {};
-}
-
 /** The items of a v2 list element (`<Estados><Estado>…`), already arrays after the SOAP layer. */
 function listItems(list: unknown, item: string): unknown[] {
-  const items = record(list)[item];
-  if (items === undefined || items === null) return [];
-  return Array.isArray(items) ? items : [items];
+  return asArray(record(list)[item]);
 }
 
 /** v1's XSD bounded these lists with maxOccurs; v2's list types are unbounded, so the server counts. */
@@ -126,7 +122,7 @@ function listedFiltros(filtros: Fields): Fields {
   return Object.fromEntries(
     Object.entries(filtros).flatMap(([name, value]): [string, unknown][] => {
       if (name !== 'RfcContraparte') return [[name, value]];
-      const items = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+      const items = asArray(value);
       return items.length > 0 ? [[name, { Rfc: items }]] : [];
     }),
   );

@@ -4,9 +4,10 @@ import {
   type ReconciliationReport,
   type ReconciliationService,
 } from '../../services/reconciliation';
-import type { SoapInput } from '../soap-call-context';
-import { flag, integer, text } from './input';
-import { compact, fecha } from './output';
+import type { SoapInput } from '../infra/soap-call-context';
+import { flag, text } from '../shared/input';
+import { pageRequested, pageTotals } from './paging';
+import { compact, fecha } from '../shared/output';
 
 /**
  * The differences the contract's first version named. XmlSinMetadata came later: it is listed (and
@@ -42,8 +43,7 @@ export async function consultarConciliacion(
     fechaFinal: text(input.FechaFinal),
     contexto: text(input.Contexto),
     clases: withUnmatched ? DIFFERENCE_CLASSES : FIRST_DIFFERENCES,
-    pagina: integer('Pagina', input.Pagina),
-    tamanoPagina: integer('TamanoPagina', input.TamanoPagina),
+    ...pageRequested(input),
   });
   return {
     Resumen: resumen(report, withUnmatched),
@@ -59,8 +59,6 @@ export async function consultarConciliacion(
         }),
       ),
     },
-    Total: report.filas.total,
-    Pagina: report.filas.page,
-    TotalPaginas: report.filas.totalPages,
+    ...pageTotals(report.filas),
   };
 }

@@ -8,10 +8,11 @@ import type {
   RegistrationService,
   SolicitudQueryService,
 } from '../../services/solicitudes';
-import type { SoapCallContext, SoapInput, SoapOperationHandler } from '../soap-call-context';
+import type { SoapCallContext, SoapInput, SoapOperationHandler } from '../infra/soap-call-context';
 import { consultarConciliacion } from './conciliacion';
-import { flag, integer, record, text, texts } from './input';
-import { cfdi, detalle, fecha, pago, resultado, resumen, saldo } from './output';
+import { orderRequested, pageRequested, pageTotals } from './paging';
+import { flag, integer, record, text, textFields, texts } from '../shared/input';
+import { cfdi, detalle, fecha, pago, resultado, resumen, saldo } from '../shared/output';
 
 /** The services behind the DescargaMasiva binding. */
 export interface DescargaMasivaServices {
@@ -41,19 +42,21 @@ export function createDescargaMasivaHandlers(
       const results = await services.registration.register(
         { tenantId, canal: 'soap', apiUserId: userId },
         {
-          rfc: text(input.Rfc),
-          fechaInicial: text(input.FechaInicial),
-          fechaFinal: text(input.FechaFinal),
-          contexto: text(input.Contexto),
-          tipoSolicitud: text(input.TipoSolicitud),
-          tipoDocumento: text(input.TipoDocumento),
+          ...textFields(input, [
+            'Rfc',
+            'FechaInicial',
+            'FechaFinal',
+            'Contexto',
+            'TipoSolicitud',
+            'TipoDocumento',
+            'TipoComprobante',
+            'EstadoComprobante',
+            'RfcACuentaTerceros',
+            'Complemento',
+            'Uuid',
+            'ReferenciaCliente',
+          ]),
           rfcContrapartes: texts(input.RfcContraparte),
-          tipoComprobante: text(input.TipoComprobante),
-          estadoComprobante: text(input.EstadoComprobante),
-          rfcACuentaTerceros: text(input.RfcACuentaTerceros),
-          complemento: text(input.Complemento),
-          uuid: text(input.Uuid),
-          referenciaCliente: text(input.ReferenciaCliente),
           forzar: flag('Forzar', input.Forzar),
           simular: flag('Simular', input.Simular),
         },
@@ -74,30 +77,23 @@ export function createDescargaMasivaHandlers(
     RecuperarListaSolicitudes: async (input, context) => {
       const { tenantId } = tenantOf(context);
       const filtro = record(input.Filtro);
-      const orden = record(input.Orden);
-      const campo = text(orden.Campo);
-      const direccion = text(orden.Direccion);
       const page = await services.queries.list(tenantId, {
-        rfc: text(filtro.Rfc),
+        ...textFields(filtro, [
+          'Rfc',
+          'Contexto',
+          'TipoSolicitud',
+          'TipoDocumento',
+          'ReferenciaCliente',
+          'RegistradaDesde',
+          'RegistradaHasta',
+          'PeriodoDesde',
+          'PeriodoHasta',
+        ]),
         estados: texts(filtro.Estado),
-        contexto: text(filtro.Contexto),
-        tipoSolicitud: text(filtro.TipoSolicitud),
-        tipoDocumento: text(filtro.TipoDocumento),
-        referenciaCliente: text(filtro.ReferenciaCliente),
-        registradaDesde: text(filtro.RegistradaDesde),
-        registradaHasta: text(filtro.RegistradaHasta),
-        periodoDesde: text(filtro.PeriodoDesde),
-        periodoHasta: text(filtro.PeriodoHasta),
-        ...(campo ? { orden: { campo, direccion: direccion === 'DESC' ? 'DESC' : 'ASC' } } : {}),
-        pagina: integer('Pagina', input.Pagina),
-        tamanoPagina: integer('TamanoPagina', input.TamanoPagina),
+        ...orderRequested(input),
+        ...pageRequested(input),
       });
-      return {
-        Solicitudes: { Solicitud: page.rows.map(resumen) },
-        Total: page.total,
-        Pagina: page.page,
-        TotalPaginas: page.totalPages,
-      };
+      return { Solicitudes: { Solicitud: page.rows.map(resumen) }, ...pageTotals(page) };
     },
 
     RecuperarLinkDescarga: async (input, context) => {
@@ -119,32 +115,26 @@ export function createDescargaMasivaHandlers(
     ConsultarCfdi: async (input, context) => {
       const { tenantId } = tenantOf(context);
       const filtro = record(input.Filtro);
-      const orden = record(input.Orden);
-      const campo = text(orden.Campo);
       const page = await services.cfdi.search(tenantId, {
-        uuid: text(filtro.Uuid),
-        rfcEmisor: text(filtro.RfcEmisor),
-        rfcReceptor: text(filtro.RfcReceptor),
-        fechaDesde: text(filtro.FechaDesde),
-        fechaHasta: text(filtro.FechaHasta),
-        efecto: text(filtro.Efecto),
-        estatus: text(filtro.Estatus),
-        tipoComprobante: text(filtro.TipoComprobante),
-        complemento: text(filtro.Complemento),
-        moneda: text(filtro.Moneda),
-        serie: text(filtro.Serie),
-        folio: text(filtro.Folio),
-        rfcACuentaTerceros: text(filtro.RfcACuentaTerceros),
-        ...(campo ? { orden: { campo, direccion: text(orden.Direccion) === 'DESC' ? 'DESC' : 'ASC' } } : {}),
-        pagina: integer('Pagina', input.Pagina),
-        tamanoPagina: integer('TamanoPagina', input.TamanoPagina),
+        ...textFields(filtro, [
+          'Uuid',
+          'RfcEmisor',
+          'RfcReceptor',
+          'FechaDesde',
+          'FechaHasta',
+          'Efecto',
+          'Estatus',
+          'TipoComprobante',
+          'Complemento',
+          'Moneda',
+          'Serie',
+          'Folio',
+          'RfcACuentaTerceros',
+        ]),
+        ...orderRequested(input),
+        ...pageRequested(input),
       });
-      return {
-        Cfdis: { Cfdi: page.rows.map(cfdi) },
-        Total: page.total,
-        Pagina: page.page,
-        TotalPaginas: page.totalPages,
-      };
+      return { Cfdis: { Cfdi: page.rows.map(cfdi) }, ...pageTotals(page) };
     },
 
     RecuperarCfdi: async (input, context) => {
@@ -166,21 +156,20 @@ export function createDescargaMasivaHandlers(
       const { tenantId } = tenantOf(context);
       const filtro = record(input.Filtro);
       const page = await services.pagos.search(tenantId, {
-        uuidDocumento: text(filtro.UuidDocumento),
-        uuidPago: text(filtro.UuidPago),
-        rfcEmisor: text(filtro.RfcEmisor),
-        rfcReceptor: text(filtro.RfcReceptor),
-        fechaPagoDesde: text(filtro.FechaPagoDesde),
-        fechaPagoHasta: text(filtro.FechaPagoHasta),
-        pagina: integer('Pagina', input.Pagina),
-        tamanoPagina: integer('TamanoPagina', input.TamanoPagina),
+        ...textFields(filtro, [
+          'UuidDocumento',
+          'UuidPago',
+          'RfcEmisor',
+          'RfcReceptor',
+          'FechaPagoDesde',
+          'FechaPagoHasta',
+        ]),
+        ...pageRequested(input),
       });
       return {
         Pagos: { Pago: page.rows.map(pago) },
         Saldos: { Saldo: page.saldos.map(saldo) },
-        Total: page.total,
-        Pagina: page.page,
-        TotalPaginas: page.totalPages,
+        ...pageTotals(page),
       };
     },
   };

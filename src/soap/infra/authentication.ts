@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AuthenticationError, generalErrors } from '../errors';
+import { AuthenticationError, generalErrors } from '../../errors';
 import type { UsernameTokenFields } from './envelope-inspector';
 import type { NonceCache } from './nonce-cache';
 

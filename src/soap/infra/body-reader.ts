@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { PayloadTooLargeError, ValidationError, generalErrors } from '../errors';
+import { PayloadTooLargeError, generalErrors } from '../../errors';
 import type { AuthenticatedApiUser } from './authentication';
-import { soapErrors } from './soap-errors';
+import { malformedEnvelope } from './soap-errors';
 
 /**
  * Reads the request body itself (leaving a Buffer in `request.body`, which the envelope guard then
@@ -34,10 +34,6 @@ function tooLarge(limitBytes: number): PayloadTooLargeError {
   return new PayloadTooLargeError(generalErrors.payloadTooLarge, { params: { limitBytes } });
 }
 
-function unreadable(cause?: unknown): ValidationError {
-  return new ValidationError(soapErrors.malformedEnvelope, cause === undefined ? {} : { cause });
-}
-
 /**
  * A request body read step by step, so a caller can decide from its beginning whether the rest is
  * worth reading. Bytes counted are decoded bytes (after Content-Encoding); more than `maxBytes` is
@@ -63,7 +59,7 @@ export class BodyReader {
     let source: Readable = request;
     if (encoding !== 'identity') {
       const decoder = Object.hasOwn(DECODERS, encoding) ? DECODERS[encoding] : undefined;
-      if (decoder === undefined) throw unreadable();
+      if (decoder === undefined) throw malformedEnvelope();
       const inflater = decoder();
       request.pipe(inflater);
       source = inflater;
@@ -164,12 +160,12 @@ export class BodyReader {
         }
       };
       const onEnd = (): void => settle(() => resolve(true));
-      const onError = (error: unknown): void => settle(() => reject(unreadable(error)));
+      const onError = (error: unknown): void => settle(() => reject(malformedEnvelope(error)));
       const onClose = (): void => {
-        if (!this.request.complete) settle(() => reject(unreadable(new Error('request aborted'))));
+        if (!this.request.complete) settle(() => reject(malformedEnvelope(new Error('request aborted'))));
       };
       if (this.ended) return resolve(true);
-      if (this.failure !== undefined) return reject(unreadable(this.failure));
+      if (this.failure !== undefined) return reject(malformedEnvelope(this.failure));
       source.on('data', onData);
       source.once('end', onEnd);
       source.once('error', onError);

@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../errors';
 import { type EnvelopeSummary, inspectEnvelope } from './envelope-inspector';
 import type { OperationResolver } from './operation-resolver';
 import { soapErrors } from './soap-errors';

@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { ValidationError } from '../errors';
-import { soapErrors } from './soap-errors';
+import { ValidationError } from '../../errors';
+import { malformedEnvelope, soapErrors } from './soap-errors';
 import { type SoapVersion, versionOfEnvelopeNamespace } from './soap-version';
 
 /** The WS-Security UsernameToken as it came, before any check. */
@@ -39,7 +39,7 @@ export function withoutHeader(xml: string, summary: EnvelopeSummary): string {
 }
 
 // Deep enough for any real request of our contracts; deeper nesting only serves to exhaust a parser.
-const MAX_DEPTH = 64;
+export const MAX_ENVELOPE_DEPTH = 64;
 // Names that reach Object.prototype when node-soap turns elements into keys (it crashes on them today);
 // refused here so no later version can let them pollute a handler's input.
 const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
@@ -53,10 +53,6 @@ const TOKEN_FIELDS: Readonly<Record<string, keyof UsernameTokenFields>> = {
 /** Cheap scan run before any parser: an envelope never needs a DTD, so none is ever read. */
 export function assertNoDtd(xml: string): void {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new ValidationError(soapErrors.dtdForbidden);
-}
-
-function malformed(cause?: unknown): ValidationError {
-  return new ValidationError(soapErrors.malformedEnvelope, cause === undefined ? {} : { cause });
 }
 
 /**
@@ -76,7 +72,7 @@ export function inspectEnvelope(xml: string): EnvelopeSummary {
   let header: { start: number; end: number } | undefined;
 
   parser.on('error', (error) => {
-    throw malformed(error);
+    throw malformedEnvelope(error);
   });
   parser.on('doctype', () => {
     throw new ValidationError(soapErrors.dtdForbidden);
@@ -84,13 +80,13 @@ export function inspectEnvelope(xml: string): EnvelopeSummary {
   parser.on('opentag', (tag) => {
     const depth = stack.length;
     stack.push(tag);
-    if (depth >= MAX_DEPTH || PROTOTYPE_NAMES.has(tag.local)) throw malformed();
+    if (depth >= MAX_ENVELOPE_DEPTH || PROTOTYPE_NAMES.has(tag.local)) throw malformedEnvelope();
     for (const attribute of Object.values(tag.attributes)) {
-      if (PROTOTYPE_NAMES.has(attribute.local)) throw malformed();
+      if (PROTOTYPE_NAMES.has(attribute.local)) throw malformedEnvelope();
     }
     if (depth === 0) {
       version = tag.local === 'Envelope' ? versionOfEnvelopeNamespace(tag.uri) : undefined;
-      if (version === undefined) throw malformed();
+      if (version === undefined) throw malformedEnvelope();
       return;
     }
     const parent = stack[depth - 1];
@@ -120,7 +116,7 @@ export function inspectEnvelope(xml: string): EnvelopeSummary {
     tokenField = undefined;
   });
   parser.write(xml).close();
-  if (version === undefined) throw malformed();
+  if (version === undefined) throw malformedEnvelope();
   return { version, bodyElement, usernameToken: token, securityHeader, ...(header ? { header } : {}) };
 }
 

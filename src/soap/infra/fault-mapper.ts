@@ -5,7 +5,7 @@ import {
   PayloadTooLargeError,
   ValidationError,
   generalErrors,
-} from '../errors';
+} from '../../errors';
 import { soapErrors } from './soap-errors';
 import { type SoapVersion, contentTypeOf, envelopeNamespaceOf } from './soap-version';
 import { escapeXml } from './xml-text';

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../errors';
 import type { QualifiedName } from './envelope-inspector';
 import { soapErrors } from './soap-errors';
 import type { SoapOperation } from './wsdl-loader';

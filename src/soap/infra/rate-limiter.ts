@@ -1,4 +1,4 @@
-import { RateLimitError, generalErrors } from '../errors';
+import { RateLimitError, generalErrors } from '../../errors';
 
 export interface RateLimiterOptions {
   /** Sustained requests per minute per key; also the burst size. */

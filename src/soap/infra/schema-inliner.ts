@@ -1,5 +1,5 @@
 import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
-import { ConfigError, generalErrors } from '../errors';
+import { ConfigError, generalErrors } from '../../errors';
 
 const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
 const XSD_NS = 'http://www.w3.org/2001/XMLSchema';

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Server } from 'soap';
-import { InternalError, ValidationError, generalErrors } from '../errors';
+import { InternalError, ValidationError, generalErrors } from '../../errors';
 import { writePlainAnswer } from './plain-answer';
 import { normaliseRepeated } from './repeated-elements';
 import type { SoapCallContext, SoapOperationHandler } from './soap-call-context';

@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
-import { AuthenticationError, ConfigError, generalErrors } from '../errors';
-import { type Logger, newRequestId, redactText, withLogContext } from '../logging';
-import type { AuthThrottle } from '../services/auth-limits';
+import { AuthenticationError, ConfigError, generalErrors } from '../../errors';
+import { type Logger, newRequestId, redactText, withLogContext } from '../../logging';
+import type { AuthThrottle } from '../../services/auth-limits';
 import {
   type ApiUserAuthenticator,
   type AuthenticatedApiUser,

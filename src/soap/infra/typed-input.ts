@@ -1,5 +1,5 @@
-import { ConfigError, ValidationError, generalErrors, invalidField, solicitudesErrors } from '../errors';
-import { isMexicoWallClock } from '../services/periods/mexico-time';
+import { ConfigError, ValidationError, generalErrors, invalidField, solicitudesErrors } from '../../errors';
+import { isMexicoWallClock } from '../../services/periods/mexico-time';
 
 /**
  * node-soap converts xs:boolean, xs:int and friends itself, without validating them: "yes" became

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WSDL } from 'soap';
-import { ConfigError, generalErrors } from '../errors';
+import { ConfigError, generalErrors } from '../../errors';
 import type { QualifiedName } from './envelope-inspector';
 import { RAW_TEXT_DESERIALIZERS } from './typed-input';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, AuthorizationError, InternalError, ValidationError, generalErrors } from '../../errors';
-import { text } from '../descarga-masiva/input';
-import type { SoapCallContext, SoapInput, SoapOperationHandler } from '../soap-call-context';
+import { text } from '../shared/input';
+import type { SoapCallContext, SoapInput, SoapOperationHandler } from '../infra/soap-call-context';
 import { inBandCode } from './in-band-codes';
 import { parseDictionary } from './params';
 import type { MySuiteServices, TransactionOutcome } from './transaction';

@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
-import type { AuthenticatedApiUser } from '../authentication';
-import { type BodyGate, BodyReader } from '../body-reader';
-import type { QualifiedName } from '../envelope-inspector';
-import { checkContentType } from '../envelope-guard';
-import { type SoapVersion, envelopeNamespaceOf } from '../soap-version';
-import { escapeXml } from '../xml-text';
+import type { AuthenticatedApiUser } from '../infra/authentication';
+import { type BodyGate, BodyReader } from '../infra/body-reader';
+import type { QualifiedName } from '../infra/envelope-inspector';
+import { checkContentType } from '../infra/envelope-guard';
+import { type SoapVersion, envelopeNamespaceOf } from '../infra/soap-version';
+import { escapeXml } from '../infra/xml-text';
 import { type HeadScan, RequestorScanner } from './requestor-scanner';
 
 /** A GUID has 36 characters (38 with the braces some clients add); anything longer is never looked up. */

@@ -1,9 +1,9 @@
 import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { ValidationError } from '../../errors';
-import type { QualifiedName } from '../envelope-inspector';
-import { soapErrors } from '../soap-errors';
-import { type SoapVersion, versionOfEnvelopeNamespace } from '../soap-version';
+import { MAX_ENVELOPE_DEPTH, type QualifiedName } from '../infra/envelope-inspector';
+import { malformedEnvelope, soapErrors } from '../infra/soap-errors';
+import { type SoapVersion, versionOfEnvelopeNamespace } from '../infra/soap-version';
 
 export interface RequestorScanLimits {
   /** Bytes of an unauthenticated body that are ever read; the Requestor must end within them. */
@@ -29,13 +29,7 @@ export type HeadScan =
       readonly operation: QualifiedName | undefined;
     };
 
-// Same bound as the envelope inspector: the Requestor sits at depth 3 of any real request.
-const MAX_DEPTH = 64;
 const READING: HeadScan = Object.freeze({ state: 'reading' });
-
-function malformed(cause?: unknown): ValidationError {
-  return new ValidationError(soapErrors.malformedEnvelope, cause === undefined ? {} : { cause });
-}
 
 /**
  * Reads the beginning of a MYSuite request with a streaming, entity-free parser, only far enough to
@@ -56,7 +50,7 @@ export class RequestorScanner {
 
   constructor(private readonly limits: RequestorScanLimits) {
     this.parser.on('error', (error) => {
-      throw malformed(error);
+      throw malformedEnvelope(error);
     });
     this.parser.on('doctype', () => {
       throw new ValidationError(soapErrors.dtdForbidden);
@@ -91,11 +85,11 @@ export class RequestorScanner {
     if (this.result.state !== 'reading') return;
     const depth = this.stack.length;
     this.stack.push(tag);
-    if (depth >= MAX_DEPTH) throw malformed();
+    if (depth >= MAX_ENVELOPE_DEPTH) throw malformedEnvelope();
     if (this.requestorText !== undefined) this.requestorHasMarkup = true;
     if (depth === 0) {
       this.version = tag.local === 'Envelope' ? versionOfEnvelopeNamespace(tag.uri) : undefined;
-      if (this.version === undefined) throw malformed();
+      if (this.version === undefined) throw malformedEnvelope();
       return;
     }
     const parent = this.stack[depth - 1];

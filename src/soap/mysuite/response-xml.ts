@@ -1,4 +1,4 @@
-import { escapeXml } from '../xml-text';
+import { escapeXml } from '../infra/xml-text';
 
 /** ResponseData1..3 travel as Base64 of UTF-8 text, as MYSuite sends them. */
 export function base64(text: string): string {

@@ -1,5 +1,5 @@
 import { ValidationError, generalErrors } from '../../errors';
-import { readTypedValue } from '../typed-input';
+import { readTypedValue } from '../infra/typed-input';
 import type { Params } from './param-values';
 
 /**

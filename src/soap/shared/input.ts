@@ -1,7 +1,8 @@
 import { ValidationError, generalErrors } from '../../errors';
+import { asArray } from '../infra/repeated-elements';
 
 /**
- * Handlers receive contract-typed values already read strictly (see soap/typed-input.ts): booleans,
+ * Handlers receive contract-typed values already read strictly (see soap/infra/typed-input.ts): booleans,
  * numbers, enumerations in the contract's spelling; other simple values as strings, and an element
  * with attributes as `{ $value }`. These read any of those shapes.
  */
@@ -13,9 +14,22 @@ export function text(value: unknown): string | undefined {
   return result === '' ? undefined : result;
 }
 
+/**
+ * The texts of the named elements, each under its name in camelCase (`RfcEmisor` as `rfcEmisor`), the
+ * way the services' criteria spell the contract's fields.
+ */
+export function textFields<const N extends string>(
+  source: Readonly<Record<string, unknown>>,
+  names: readonly N[],
+): { [K in N as Uncapitalize<K>]: string | undefined } {
+  const entries = names.map((name) => [name.charAt(0).toLowerCase() + name.slice(1), text(source[name])]);
+  return Object.fromEntries(entries) as { [K in N as Uncapitalize<K>]: string | undefined };
+}
+
 export function texts(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
-  return list.map(text).filter((item): item is string => item !== undefined);
+  return asArray(value)
+    .map(text)
+    .filter((item): item is string => item !== undefined);
 }
 
 export function flag(field: string, value: unknown): boolean | undefined {

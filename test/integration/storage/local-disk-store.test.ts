@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import express from 'express';
-import { LocalDiskObjectStore, createLocalFileLinksRouter, packageObjectKey } from '../../../src/storage';
+import { LocalDiskObjectStore, packageObjectKey } from '../../../src/storage';
+import { createLocalFileLinksRouter } from '../../../src/web';
 import { generatedStream, sha256Of } from '../../helpers/streams';
 
 describe('LocalDiskObjectStore and its signed links', () => {

@@ -6,8 +6,8 @@ import {
   computePasswordDigest,
   refusalOf,
   verifyPasswordDigest,
-} from '../../../src/soap/authentication';
-import { InMemoryNonceCache } from '../../../src/soap/nonce-cache';
+} from '../../../src/soap/infra/authentication';
+import { InMemoryNonceCache } from '../../../src/soap/infra/nonce-cache';
 
 const DIGEST =
   'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest';

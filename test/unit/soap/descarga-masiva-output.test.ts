@@ -1,6 +1,7 @@
 import type { CfdiSearchRow } from '../../../src/services/cfdi';
 import type { PagosPage } from '../../../src/services/pagos';
-import { cfdi, importe, pago, saldo } from '../../../src/soap/descarga-masiva/output';
+import { cfdi, importe, pago, saldo } from '../../../src/soap/shared/output';
+import { CFDI_FIELDS_ADDED_IN_V1 } from '../../helpers/contract-fields';
 
 // How ConsultarCfdi and ConsultarPagos print what the index holds (docs/contract-notes.md).
 
@@ -68,24 +69,8 @@ describe('cfdi', () => {
       'Efecto',
       'Estatus',
       'TieneXml',
-      'RfcPac',
-      'RfcACuentaTerceros',
-      'NombreACuentaTerceros',
-      'Version',
-      'TipoComprobante',
-      'Serie',
-      'Fecha',
-      'FechaTimbrado',
-      'SubTotal',
-      'Descuento',
-      'Total',
-      'Moneda',
-      'TipoCambio',
-      'MetodoPago',
-      'FormaPago',
-      'UsoCfdi',
-      'LugarExpedicion',
-      'Complementos',
+      // An empty Folio is left out.
+      ...CFDI_FIELDS_ADDED_IN_V1.filter((field) => field !== 'Folio'),
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../src/errors';
-import { inspectEnvelope, withoutHeader } from '../../../src/soap/envelope-inspector';
+import { inspectEnvelope, withoutHeader } from '../../../src/soap/infra/envelope-inspector';
 
 const S11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const S12 = 'http://www.w3.org/2003/05/soap-envelope';

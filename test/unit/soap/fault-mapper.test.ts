@@ -9,8 +9,8 @@ import {
   generalErrors,
   type ErrorDefinition,
 } from '../../../src/errors';
-import { DESCARGA_MASIVA_FAULT_DETAIL, toSoapFault } from '../../../src/soap/fault-mapper';
-import { SOAP11_ENVELOPE_NS, SOAP12_ENVELOPE_NS } from '../../../src/soap/soap-version';
+import { DESCARGA_MASIVA_FAULT_DETAIL, toSoapFault } from '../../../src/soap/infra/fault-mapper';
+import { SOAP11_ENVELOPE_NS, SOAP12_ENVELOPE_NS } from '../../../src/soap/infra/soap-version';
 
 const DM = 'urn:descarga-masiva:v1';
 const storageFailed: ErrorDefinition = {

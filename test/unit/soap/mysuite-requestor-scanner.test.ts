@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../src/errors';
-import { inspectEnvelope } from '../../../src/soap/envelope-inspector';
+import { inspectEnvelope } from '../../../src/soap/infra/envelope-inspector';
 import { nextStep, refusalEnvelope } from '../../../src/soap/mysuite/requestor-gate';
 import { type HeadScan, RequestorScanner } from '../../../src/soap/mysuite/requestor-scanner';
 

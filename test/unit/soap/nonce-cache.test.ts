@@ -1,4 +1,4 @@
-import { InMemoryNonceCache } from '../../../src/soap/nonce-cache';
+import { InMemoryNonceCache } from '../../../src/soap/infra/nonce-cache';
 
 describe('InMemoryNonceCache', () => {
   it('refuses a nonce it holds until it expires', () => {

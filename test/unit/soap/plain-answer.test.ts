@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { detalle, resumen } from '../../../src/soap/descarga-masiva/output';
-import { writePlainAnswer } from '../../../src/soap/plain-answer';
-import { SoapDispatcher } from '../../../src/soap/soap-dispatcher';
-import type { SoapCallContext } from '../../../src/soap/soap-call-context';
-import { loadWsdl, type LoadedWsdl } from '../../../src/soap/wsdl-loader';
+import { detalle, resumen } from '../../../src/soap/shared/output';
+import { writePlainAnswer } from '../../../src/soap/infra/plain-answer';
+import { SoapDispatcher } from '../../../src/soap/infra/soap-dispatcher';
+import type { SoapCallContext } from '../../../src/soap/infra/soap-call-context';
+import { loadWsdl, type LoadedWsdl } from '../../../src/soap/infra/wsdl-loader';
 import type { SolicitudDetail } from '../../../src/services/solicitudes';
 
 const V1 = 'urn:descarga-masiva:v1';

@@ -1,5 +1,5 @@
 import { RateLimitError } from '../../../src/errors';
-import { RateLimiter } from '../../../src/soap/rate-limiter';
+import { RateLimiter } from '../../../src/soap/infra/rate-limiter';
 
 function retryAfterOf(fn: () => void): number | undefined {
   try {

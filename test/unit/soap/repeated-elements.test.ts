@@ -1,4 +1,4 @@
-import { asArray, normaliseRepeated } from '../../../src/soap/repeated-elements';
+import { asArray, normaliseRepeated } from '../../../src/soap/infra/repeated-elements';
 
 describe('asArray', () => {
   it('turns absent, single and repeated values into arrays', () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DOMParser, XMLSerializer, type Element } from '@xmldom/xmldom';
 import { WSDL } from 'soap';
 import { ConfigError } from '../../../src/errors';
-import { inlineLocalSchemas } from '../../../src/soap/schema-inliner';
+import { inlineLocalSchemas } from '../../../src/soap/infra/schema-inliner';
 
 const root = path.join(__dirname, '../../..');
 const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';

@@ -4,7 +4,7 @@ import {
   compileInputFields,
   contractTypeOf,
   readTypedInput,
-} from '../../../src/soap/typed-input';
+} from '../../../src/soap/infra/typed-input';
 
 /** The shapes node-soap describes our contract's input elements with (wsdl-loader's inputDescription). */
 const description = {

@@ -1,5 +1,5 @@
 import { MAX_LINK_TTL_SECONDS, MIN_LINK_TTL_SECONDS } from '../../../services/solicitudes';
-import { fecha } from '../../descarga-masiva/output';
+import { fecha } from '../../shared/output';
 import { required } from '../param-values';
 import { base64, emptyElement } from '../response-xml';
 import type { MySuiteTransaction } from '../transaction';

@@ -1,5 +1,5 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../services/solicitudes';
-import { resumen } from '../../descarga-masiva/output';
+import { resumen } from '../../shared/output';
 import { toConditions, toOrder } from '../list-query';
 import { optional } from '../param-values';
 import { parseFilters } from '../params';

@@ -1,4 +1,4 @@
-import { detalle } from '../../descarga-masiva/output';
+import { detalle } from '../../shared/output';
 import { required } from '../param-values';
 import { attributes, base64, emptyElement } from '../response-xml';
 import type { MySuiteTransaction } from '../transaction';

@@ -1,5 +1,8 @@
-import type { RegistrationInput, RegistrationResult } from '../../../services/solicitudes';
-import { parseRegistrationRequest } from '../../../services/solicitudes';
+import {
+  type RegistrationInput,
+  type RegistrationResult,
+  parseRegistrationRequest,
+} from '../../../services/solicitudes';
 import { readInlineFiel } from '../inline-fiel';
 import { optional } from '../param-values';
 import { base64, emptyElement } from '../response-xml';
