@@ -138,14 +138,14 @@ async function main(): Promise<void> {
     const rssBefore = process.resourceUsage().maxRSS / 1024;
     await q.query('CHECKPOINT');
     let started = process.hrtime.bigint();
-    await profiled('metadata-index', () => new PackageIndexer(q, store).indexar(paquete?.id as string));
+    await profiled('metadata-index', () => new PackageIndexer(q, store).index(paquete?.id as string));
     const ours = Number(process.hrtime.bigint() - started) / 1e9;
     const peakRss = process.resourceUsage().maxRSS / 1024;
     // The same package indexed again (`descarga-masiva reindex`): every UUID is stored, so the rows go
     // through the staging table and the upsert.
     await q.query('CHECKPOINT');
     started = process.hrtime.bigint();
-    await profiled('metadata-reindex', () => new PackageIndexer(q, store).reindexar(paquete?.id as string));
+    await profiled('metadata-reindex', () => new PackageIndexer(q, store).reindex(paquete?.id as string));
     const again = Number(process.hrtime.bigint() - started) / 1e9;
     const [{ count } = { count: 0 }] = await q.query<{ count: number }[]>(
       `SELECT count(*)::int AS count FROM cfdi_metadata`,

@@ -27,7 +27,7 @@ import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { solicitudListStatements, type FilterCondition } from '../src/db';
 import { createLogger } from '../src/logging';
-import { startApplication, type RunningApplication } from '../src/main';
+import { startApplication, type RunningApplication } from '../src/app';
 import { DEMO } from '../src/services/accounts';
 import { computePasswordDigest } from '../src/soap';
 import { createEmptyDatabase, type EmptyDatabase } from '../test/helpers/empty-database';

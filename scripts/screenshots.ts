@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logging';
-import { startApplication } from '../src/main';
+import { startApplication } from '../src/app';
 import { launchChromium } from '../test/helpers/chromium';
 
 const target = path.join(__dirname, '..', 'docs', 'screenshots');

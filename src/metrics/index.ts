@@ -1,7 +1,8 @@
-export { Metrics, type StateCounter } from './metrics';
+export { Metrics, registerQueueDepthGauge, type StateCounter } from './metrics';
 export {
   CustodyMetrics,
   registerSatHealthGauges,
   type SatEndpointFigures,
   type SatWindowFigures,
 } from './sat-health-metrics';
+export { satCallObserver, type SatCallObservation } from './sat-call-metrics';

@@ -45,11 +45,9 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(
-    options: { readonly solicitudStates?: StateCounter; readonly queueDepth?: () => Promise<number> } = {},
-  ) {
+  constructor(options: { readonly solicitudStates?: StateCounter } = {}) {
     collectDefaultMetrics({ register: this.registry, prefix: 'descarga_masiva_' });
-    const { solicitudStates, queueDepth } = options;
+    const { solicitudStates } = options;
     if (solicitudStates) {
       new Gauge({
         name: 'descarga_masiva_solicitudes',
@@ -62,15 +60,20 @@ export class Metrics {
         },
       });
     }
-    if (queueDepth) {
-      new Gauge({
-        name: 'descarga_masiva_job_queue_depth',
-        help: 'Jobs waiting or running.',
-        registers: [this.registry],
-        async collect() {
-          this.set(await queueDepth());
-        },
-      });
-    }
   }
+}
+
+/**
+ * The job queue's depth, read when `/metrics` is scraped. Registered apart from the constructor because
+ * the job runner it reads counts its runs in these same metrics: it is built after them.
+ */
+export function registerQueueDepthGauge(metrics: Metrics, queueDepth: () => Promise<number>): void {
+  new Gauge({
+    name: 'descarga_masiva_job_queue_depth',
+    help: 'Jobs waiting or running.',
+    registers: [metrics.registry],
+    async collect() {
+      this.set(await queueDepth());
+    },
+  });
 }

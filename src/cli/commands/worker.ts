@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, readEnvironment } from '../../config';
 import { createLogger } from '../../logging';
-import { startApplication } from '../../main';
+import { startApplication } from '../../app';
 
 /** `worker`: runs only the Agenda workers against the configured database, for scaling out. */
 export function registerWorkerCommand(program: Command): void {

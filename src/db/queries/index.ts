@@ -89,3 +89,4 @@ export {
   findCriteriaSpentBySat,
 } from './quota-planning';
 export { type HeldXmlMonth, findHeldXmlMonths } from './held-xml-months';
+export { countSolicitudesByEstado } from './solicitud-states';

@@ -1,0 +1,2 @@
+export { startApplication, type StartOptions } from './start-application';
+export type { RunningApplication } from './lifecycle';
