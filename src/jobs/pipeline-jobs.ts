@@ -32,7 +32,7 @@ export function registerPipelineJobs(
   runner.define(SOLICITAR_JOB, (key) => pipeline.solicitar(key), { concurrency: options.concurrency });
   runner.define(VERIFICAR_JOB, (key) => pipeline.verificar(key), { concurrency: options.concurrency });
   runner.define(DESCARGAR_JOB, (key) => pipeline.descargar(key), { concurrency: options.concurrency });
-  runner.define(INDEXAR_JOB, (key) => indexer.indexar(key), {
+  runner.define(INDEXAR_JOB, (key) => indexer.index(key), {
     concurrency: Math.max(1, Math.floor(options.concurrency / 2)),
   });
   runner.define(

@@ -7,11 +7,11 @@ export {
 export { embeddedClusterDir, legacyPgliteDir, holdsLegacyPglite, EMBEDDED_DATABASE_NAME } from './paths';
 export {
   PGLITE_VERSION,
-  migrateLikeLegacy,
   migratedPgliteDir,
   openLegacyPglite,
   retireLegacyPglite,
   type LegacyPglite,
   type OpenLegacyPgliteOptions,
-  type PgliteImportSummary,
 } from './pglite-import';
+export { migrateLikeLegacy } from './legacy-migrations';
+export type { PgliteImportSummary } from './pglite-copy';

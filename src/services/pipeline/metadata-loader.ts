@@ -3,8 +3,6 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
-import type { MetadataRow } from '../../sat';
-import { fromMexicoWallClock } from '../periods/mexico-time';
 import {
   conflictWindow,
   firstPath,
@@ -12,190 +10,8 @@ import {
   type LoadPath,
   type PackageScope,
 } from './metadata-load-plan';
-
-/** One metadata row as cfdi_metadata stores it (text values, dates as ISO instants). */
-export interface MetadataRecord {
-  readonly uuid: string;
-  readonly rfc_emisor: string;
-  readonly nombre_emisor: string | null;
-  readonly rfc_receptor: string;
-  readonly nombre_receptor: string | null;
-  readonly rfc_pac: string | null;
-  readonly fecha_emision: string;
-  readonly fecha_certificacion: string | null;
-  readonly monto: string | null;
-  readonly efecto: string | null;
-  readonly estatus: string;
-  readonly fecha_cancelacion: string | null;
-  readonly rfc_a_cuenta_terceros: string | null;
-  readonly nombre_a_cuenta_terceros: string | null;
-  /** Columns SAT added that we do not know yet, kept as JSON text. */
-  readonly extras: string | null;
-}
-
-const COLUMNS = [
-  'uuid',
-  'rfc_emisor',
-  'nombre_emisor',
-  'rfc_receptor',
-  'nombre_receptor',
-  'rfc_pac',
-  'fecha_emision',
-  'fecha_certificacion',
-  'monto',
-  'efecto',
-  'estatus',
-  'fecha_cancelacion',
-  'rfc_a_cuenta_terceros',
-  'nombre_a_cuenta_terceros',
-  'extras',
-] as const satisfies readonly (keyof MetadataRecord)[];
-
-const AMOUNT = /^-?\d+(\.\d+)?$/;
-/** Past this many hours cached the cache starts again (a package spans a few thousand at most). */
-const HOURS_CACHED = 100_000;
-/** yyyyMMddHH of 1970-01-01 00:00: offsets before it are not whole hours (see suffixByHour). */
-const CACHED_FROM = 1970010100;
-
-/**
- * Mexico City's UTC offset for each wall-clock hour (by yyyyMMddHH), as a suffix (`-06:00`), or null
- * for a day that does not exist. Since 1970 its offsets are whole hours and change at the start of an
- * hour, so every instant of a wall-clock hour shares the offset `fromMexicoWallClock` gives its first
- * second (skipped and repeated hours included): a million rows ask the time-zone database a few
- * thousand times instead of two million, and PostgreSQL reads the wall clock with its offset.
- */
-const suffixByHour = new Map<number, string | null>();
-
-function offsetSuffix(wall: string): string | null {
-  const hour = `${wall.slice(0, 10)}T${wall.slice(11, 13)}:00:00`;
-  let instant: number;
-  try {
-    instant = fromMexicoWallClock(hour).getTime();
-  } catch {
-    return null;
-  }
-  const minutes = Math.round((Date.parse(`${hour}Z`) - instant) / 60_000);
-  const magnitude = Math.abs(minutes);
-  const two = (value: number): string => String(value).padStart(2, '0');
-  return `${minutes < 0 ? '-' : '+'}${two(Math.floor(magnitude / 60))}:${two(magnitude % 60)}`;
-}
-
-function digit(text: string, at: number): number {
-  const value = text.charCodeAt(at) - 0x30;
-  return value >= 0 && value <= 9 ? value : Number.NaN;
-}
-
-/**
- * The yyyyMMddHH of a `yyyy-MM-dd[T ]HH:mm:ss`, or NaN when it is not one or its minutes or seconds
- * pass 59 (whether the day and hour exist is known with the hour's offset). Character checks rather
- * than a regular expression: two million dates per package.
- */
-export function wallClockHour(wall: string): number {
-  if (wall.length !== 19) return Number.NaN;
-  const separator = wall.charCodeAt(10);
-  if (
-    wall.charCodeAt(4) !== 0x2d ||
-    wall.charCodeAt(7) !== 0x2d ||
-    (separator !== 0x20 && separator !== 0x54) ||
-    wall.charCodeAt(13) !== 0x3a ||
-    wall.charCodeAt(16) !== 0x3a
-  )
-    return Number.NaN;
-  if (digit(wall, 14) * 10 + digit(wall, 15) > 59 || digit(wall, 17) * 10 + digit(wall, 18) > 59)
-    return Number.NaN;
-  const year = digit(wall, 0) * 1000 + digit(wall, 1) * 100 + digit(wall, 2) * 10 + digit(wall, 3);
-  const month = digit(wall, 5) * 10 + digit(wall, 6);
-  const day = digit(wall, 8) * 10 + digit(wall, 9);
-  return ((year * 100 + month) * 100 + day) * 100 + digit(wall, 11) * 10 + digit(wall, 12);
-}
-
-/**
- * A SAT `yyyy-MM-dd HH:mm:ss` (Mexico City; `T` between date and time also read) as the instant it
- * names, written as PostgreSQL and ISO 8601 read it: the same wall clock with its offset
- * (`2024-03-01 10:00:00-06:00`). Null when empty or not a date; anything after the seconds is ignored.
- */
-export function satDate(text: string | undefined): string | null {
-  if (!text) return null;
-  const wall = text.length === 19 ? text : text.trim().slice(0, 19);
-  const hour = wallClockHour(wall);
-  if (Number.isNaN(hour)) return null;
-  if (hour < CACHED_FROM) {
-    try {
-      return fromMexicoWallClock(wall).toISOString();
-    } catch {
-      return null;
-    }
-  }
-  let suffix = suffixByHour.get(hour);
-  if (suffix === undefined) {
-    suffix = offsetSuffix(wall);
-    if (suffixByHour.size >= HOURS_CACHED) suffixByHour.clear();
-    suffixByHour.set(hour, suffix);
-  }
-  return suffix === null ? null : wall + suffix;
-}
-
-/** Whether `values` holds any key (without listing them: a million rows, almost all without extras). */
-function hasAny(values: Readonly<Record<string, string>>): boolean {
-  for (const key in values) if (Object.hasOwn(values, key)) return true;
-  return false;
-}
-
-/** The row to store, or why it cannot be stored (reported on the package, never dropped silently). */
-export function metadataRecord(row: MetadataRow): MetadataRecord | { problem: string } {
-  const fechaEmision = satDate(row.fechaEmision);
-  if (!fechaEmision) return { problem: `FechaEmision "${row.fechaEmision}" no es una fecha` };
-  if (row.monto && !AMOUNT.test(row.monto)) return { problem: `Monto "${row.monto}" no es un importe` };
-  return {
-    uuid: row.uuid.toLowerCase(),
-    rfc_emisor: row.rfcEmisor,
-    nombre_emisor: row.nombreEmisor || null,
-    rfc_receptor: row.rfcReceptor,
-    nombre_receptor: row.nombreReceptor || null,
-    rfc_pac: row.rfcPac || null,
-    fecha_emision: fechaEmision,
-    fecha_certificacion: satDate(row.fechaCertificacionSat),
-    monto: row.monto || null,
-    efecto: row.efectoComprobante || null,
-    estatus: row.estatus,
-    fecha_cancelacion: satDate(row.fechaCancelacion),
-    rfc_a_cuenta_terceros: row.rfcACuentaTerceros || null,
-    nombre_a_cuenta_terceros: row.nombreACuentaTerceros || null,
-    extras: hasAny(row.extra) ? JSON.stringify(row.extra) : null,
-  };
-}
-
-const SPECIAL = /[\\\t\n\r]/;
-
-/**
- * Whether `value` holds what COPY's text format must escape (tab, backslash, line break). SAT's values
- * almost never do, and a replace with a callback on each of 15 million values cost far more than a test.
- */
-export function needsEscaping(value: string): boolean {
-  return SPECIAL.test(value);
-}
-
-/** COPY's text format: tab-separated, `\\N` for null, backslash escapes for what would break a line. */
-export function copyField(value: string | null): string {
-  if (value === null) return '\\N';
-  if (!needsEscaping(value)) return value;
-  return value.replace(/[\\\t\n\r]/g, (character) =>
-    character === '\\' ? '\\\\' : character === '\t' ? '\\t' : character === '\n' ? '\\n' : '\\r',
-  );
-}
-
-/** The record's values as one COPY text line, in COLUMNS order (no line end). */
-export function copyLine(record: MetadataRecord): string {
-  return `${copyField(record.uuid)}\t${copyField(record.rfc_emisor)}\t${copyField(record.nombre_emisor)}\t${copyField(
-    record.rfc_receptor,
-  )}\t${copyField(record.nombre_receptor)}\t${copyField(record.rfc_pac)}\t${copyField(record.fecha_emision)}\t${copyField(
-    record.fecha_certificacion,
-  )}\t${copyField(record.monto)}\t${copyField(record.efecto)}\t${copyField(record.estatus)}\t${copyField(
-    record.fecha_cancelacion,
-  )}\t${copyField(record.rfc_a_cuenta_terceros)}\t${copyField(record.nombre_a_cuenta_terceros)}\t${copyField(
-    record.extras,
-  )}`;
-}
+import { CHUNKS_AHEAD, copyChunks, copyField } from './metadata-copy-text';
+import { METADATA_COLUMNS, type MetadataRecord } from './metadata-record';
 
 export interface MetadataTarget extends PackageScope {
   readonly tenantId: string;
@@ -220,7 +36,7 @@ const UPSERT_COLUMNS = `tenant_id, rfc, uuid, tipo_documento, rfc_emisor, nombre
 const KEPT_WHEN_ABSENT: readonly string[] = ['rfc_a_cuenta_terceros', 'nombre_a_cuenta_terceros', 'extras'];
 /** What ON CONFLICT sets, column by column: the stored row when the package says nothing new. */
 const REPLACED: readonly (readonly [string, string])[] = [
-  ...COLUMNS.filter((column) => column !== 'uuid' && !KEPT_WHEN_ABSENT.includes(column)).map(
+  ...METADATA_COLUMNS.filter((column) => column !== 'uuid' && !KEPT_WHEN_ABSENT.includes(column)).map(
     (column) => [column, `EXCLUDED.${column}`] as const,
   ),
   ...KEPT_WHEN_ABSENT.map(
@@ -240,32 +56,6 @@ const ON_CONFLICT = `ON CONFLICT (tenant_id, uuid, rfc) DO UPDATE SET
   ${REPLACED.map(([column, value]) => `${column} = ${value}`).join(', ')}, updated_at = now()
   WHERE (${REPLACED.map(([column]) => `cfdi_metadata.${column}`).join(', ')})
     IS DISTINCT FROM (${REPLACED.map(([, value]) => value).join(', ')})`;
-
-/** COPY text per write: large enough that messages cost nothing, small enough to hold few in flight. */
-const CHUNK_CHARS = 64 * 1024;
-/**
- * Chunks read ahead of the COPY. Each pins the text it was cut from until written: with Readable.from's
- * default of 16 (of 256 KB then), a direct COPY waiting on the server held tens of MB more at its peak.
- */
-const CHUNKS_AHEAD = 2;
-
-/** COPY text lines, CHUNK_CHARS at a time; `frame` makes each record's values a line. */
-async function* copyChunks(
-  records: AsyncIterable<MetadataRecord>,
-  frame: (line: string, number: number) => string,
-): AsyncGenerator<string> {
-  let number = 0;
-  let chunk = '';
-  for await (const record of records) {
-    number += 1;
-    chunk += frame(copyLine(record), number);
-    if (chunk.length >= CHUNK_CHARS) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
-}
 
 /**
  * Loads metadata rows into cfdi_metadata in one transaction: all or none. See metadata-load-plan.ts
@@ -338,7 +128,7 @@ export class MetadataLoader {
       ),
       client.query(
         copyFrom(
-          `COPY cfdi_metadata (tenant_id, rfc, tipo_documento, ${COLUMNS.join(', ')}, paquete_id) FROM STDIN`,
+          `COPY cfdi_metadata (tenant_id, rfc, tipo_documento, ${METADATA_COLUMNS.join(', ')}, paquete_id) FROM STDIN`,
         ),
       ),
     );
@@ -352,7 +142,7 @@ export class MetadataLoader {
     // The UUID typed already, so the sort below compares 16 bytes rather than text under a collation.
     await client.query(
       `CREATE TEMP TABLE cfdi_metadata_stage (line bigint,
-         ${COLUMNS.map((column) => `${column} ${column === 'uuid' ? 'uuid' : 'text'}`).join(', ')})
+         ${METADATA_COLUMNS.map((column) => `${column} ${column === 'uuid' ? 'uuid' : 'text'}`).join(', ')})
          ON COMMIT DROP`,
     );
     await pipeline(
@@ -360,7 +150,7 @@ export class MetadataLoader {
         copyChunks(records, (line, number) => `${number}\t${line}\n`),
         { highWaterMark: CHUNKS_AHEAD },
       ),
-      client.query(copyFrom(`COPY cfdi_metadata_stage (line, ${COLUMNS.join(', ')}) FROM STDIN`)),
+      client.query(copyFrom(`COPY cfdi_metadata_stage (line, ${METADATA_COLUMNS.join(', ')}) FROM STDIN`)),
     );
     // A UUID twice in one package (SAT has sent that) keeps its last line: ON CONFLICT may not touch a
     // row twice in one statement.

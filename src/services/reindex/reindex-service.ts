@@ -22,7 +22,7 @@ export interface ReindexRequest {
 
 /** The one indexing path (PackageIndexer), as the run uses it. */
 export interface PackageReindexing {
-  reindexar(paqueteId: string): Promise<ReindexedPackage>;
+  reindex(paqueteId: string): Promise<ReindexedPackage>;
 }
 
 export interface ReindexPackageResult {
@@ -135,7 +135,7 @@ export class ReindexService {
 
   private async reindexOne(item: ReindexItem): Promise<ReindexPackageResult> {
     try {
-      const { documentos, problemas } = await this.indexer.reindexar(item.paqueteId);
+      const { documentos, problemas } = await this.indexer.reindex(item.paqueteId);
       return { outcome: 'reindexed', documentos, problemas };
     } catch (error) {
       return { outcome: 'failed', documentos: 0, problemas: null, reason: failureReason(error) };

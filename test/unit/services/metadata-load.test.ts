@@ -1,12 +1,8 @@
 import { fromMexicoWallClock } from '../../../src/services/periods/mexico-time';
 import { conflictWindow, firstPath, retryStaged } from '../../../src/services/pipeline/metadata-load-plan';
-import {
-  copyField,
-  copyLine,
-  satDate,
-  wallClockHour,
-  type MetadataRecord,
-} from '../../../src/services/pipeline/metadata-loader';
+import { copyField, copyLine } from '../../../src/services/pipeline/metadata-copy-text';
+import type { MetadataRecord } from '../../../src/services/pipeline/metadata-record';
+import { satDate, wallClockHour } from '../../../src/services/pipeline/sat-date';
 
 /** What indexing stored before dates were cached by wall-clock hour: the instant, or nothing. */
 function instantOf(text: string): number | null {
