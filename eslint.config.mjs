@@ -2,38 +2,30 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 /**
  * Dependency direction (docs/architecture: dependencies point inward, nothing points up).
  * Each entry: the folder, and the src/ folders it must never import.
  */
+/** Every outer folder: what the two innermost folders may never import. */
+const outerFolders = [
+  'config',
+  'logging',
+  'db',
+  'storage',
+  'sat',
+  'sat-simulator',
+  'services',
+  'jobs',
+  'soap',
+  'web',
+  'cli',
+];
+
 const forbidden = {
-  errors: [
-    'config',
-    'logging',
-    'db',
-    'storage',
-    'sat',
-    'sat-simulator',
-    'services',
-    'jobs',
-    'soap',
-    'web',
-    'cli',
-  ],
-  metrics: [
-    'config',
-    'logging',
-    'db',
-    'storage',
-    'sat',
-    'sat-simulator',
-    'services',
-    'jobs',
-    'soap',
-    'web',
-    'cli',
-  ],
+  errors: outerFolders,
+  metrics: outerFolders,
   logging: ['config', 'db', 'storage', 'sat', 'sat-simulator', 'services', 'jobs', 'soap', 'web', 'cli'],
   config: ['logging', 'db', 'storage', 'sat', 'sat-simulator', 'services', 'jobs', 'soap', 'web', 'cli'],
   db: ['storage', 'sat', 'sat-simulator', 'services', 'jobs', 'soap', 'web', 'cli'],
@@ -47,67 +39,33 @@ const forbidden = {
   cli: ['soap', 'web'],
 };
 
-/** Relative-import patterns that reach `target` from any depth inside src/<folder>/. */
-function patternsFor(targets) {
-  return targets.flatMap((target) => [
-    `../${target}`,
-    `../${target}/*`,
-    `../../${target}`,
-    `../../${target}/*`,
-    `../../../${target}`,
-    `../../../${target}/*`,
-    `../../../../${target}/*`,
-  ]);
-}
-
-const layerRules = Object.entries(forbidden).map(([folder, targets]) => ({
-  files: [`src/${folder}/**/*.ts`],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          {
-            group: patternsFor(targets),
-            message: `src/${folder} must not depend on an outer layer (see docs/architecture.md).`,
-          },
-        ],
-      },
-    ],
-  },
+const layerZones = Object.entries(forbidden).map(([folder, targets]) => ({
+  target: `src/${folder}`,
+  from: targets.map((target) => `src/${target}`),
+  message: `src/${folder} must not depend on an outer layer (see docs/architecture.md).`,
 }));
 
-// The simulator is an independent oracle: it may share SAT's code catalogues, never the client's
-// request builder, translators or package readers.
-const simulatorIndependence = {
-  files: ['src/sat-simulator/**/*.ts'],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          {
-            group: [
-              ...patternsFor(['db', 'storage', 'services', 'jobs', 'soap', 'web', 'cli']),
-              '**/sat/request-builder*',
-              '**/sat/services*',
-              '**/sat/web-client*',
-              '**/sat/packages*',
-              '**/sat/sat-client*',
-              '**/sat/index',
-            ],
-            message: 'The simulator may import only src/sat/shared (code catalogues), never the client.',
-          },
-          {
-            // The package itself (its index re-exports the client); `../sat/shared/...` stays allowed.
-            regex: '^(\\.\\./)+sat$',
-            message: 'The simulator may import only src/sat/shared (code catalogues), never the client.',
-          },
-        ],
-      },
-    ],
+const boundaryZones = [
+  // The simulator is an independent oracle: it may share SAT's code catalogues, never the client's
+  // request builder, translators or package readers.
+  {
+    target: 'src/sat-simulator',
+    from: 'src/sat',
+    except: ['./shared'],
+    message: 'The simulator may import only src/sat/shared (code catalogues), never the client.',
   },
-};
+  // Only the entry points wire the application together; everything else is wired by it.
+  {
+    target: ['src/!(app|cli)/**', 'src/!(main).ts'],
+    from: 'src/app',
+    message: 'Only src/main.ts and src/cli may import the composition root (src/app).',
+  },
+  {
+    target: ['src', 'test', 'bench', 'scripts'],
+    from: 'src/main.ts',
+    message: 'src/main.ts is the process entry point: import src/app instead.',
+  },
+];
 
 export default tseslint.config(
   {
@@ -133,8 +91,27 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
-  ...layerRules.filter((rule) => rule.files[0] !== 'src/sat-simulator/**/*.ts'),
-  simulatorIndependence,
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [
+        createNodeResolver({ extensions: ['.ts', '.d.ts', '.js', '.json', '.node'] }),
+      ],
+    },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        { basePath: import.meta.dirname, zones: [...layerZones, ...boundaryZones] },
+      ],
+      'import-x/no-duplicates': ['error', { 'prefer-inline': true }],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'src/cli/**/*.ts', 'src/main.ts'],
     rules: { 'no-console': 'off' },

@@ -1,5 +1,9 @@
-import type { EndpointHealth, SatHealthSnapshot, WindowFigures } from '../../../services/sat-health';
-import { HEALTH_RULES } from '../../../services/sat-health';
+import {
+  type EndpointHealth,
+  type SatHealthSnapshot,
+  type WindowFigures,
+  HEALTH_RULES,
+} from '../../../services/sat-health';
 import { fechaHora } from '../format';
 import { html, type SafeHtml } from '../html';
 import type { MessageKey } from '../i18n';

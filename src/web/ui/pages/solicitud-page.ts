@@ -1,5 +1,4 @@
-import type { SolicitudDetail } from '../../../services/solicitudes';
-import { ESTADOS_FINALES, type EstadoSolicitud } from '../../../services/solicitudes';
+import { type SolicitudDetail, ESTADOS_FINALES, type EstadoSolicitud } from '../../../services/solicitudes';
 import { bytes, fechaHora, periodo } from '../format';
 import { html, type SafeHtml } from '../html';
 import { layout } from '../layout';
