@@ -5,11 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
 import { openDatabase, type OpenDatabase } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { DEMO } from '../../../src/services/accounts';
+import { startEmbeddedTestApp, type TestApp } from '../../helpers/app';
 import { spawnCli } from '../../helpers/cli';
 
 /*
@@ -125,7 +123,7 @@ async function cli(dataDir: string, args: readonly string[]): Promise<string> {
 
 describe('embedded mode under concurrent load from two tenants', () => {
   let dataDir: string;
-  let application: RunningApplication;
+  let application: TestApp;
   /** A second handle on the embedded server, to count audit rows after the application closed. */
   let observer: OpenDatabase | undefined;
   const logs = new LogCollector();
@@ -149,18 +147,16 @@ describe('embedded mode under concurrent load from two tenants', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'dm-embedded-concurrency-'));
     // Under root the server runs as the postgres system user, which must reach DATA_DIR/pg.
     await chmod(dataDir, 0o755);
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      SIMULATOR_DELAY_SECONDS: '0',
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      LOG_LEVEL: 'warn',
-      // 600 a minute per API user would turn most of this load into DM-3003 faults.
-      RATE_LIMIT_PER_MINUTE: '10000000',
-    });
-    application = await startApplication(config, createLogger({ stream: logs, level: config.logLevel }), {
-      announce: () => undefined,
+    application = await startEmbeddedTestApp({
+      env: {
+        DATA_DIR: dataDir,
+        SIMULATOR_DELAY_SECONDS: '0',
+        VERIFY_INITIAL_DELAY_SECONDS: '1',
+        LOG_LEVEL: 'warn',
+        // 600 a minute per API user would turn most of this load into DM-3003 faults.
+        RATE_LIMIT_PER_MINUTE: '10000000',
+      },
+      logs,
     });
     tenantA = tenantUnderLoad({
       name: 'A',

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { passesWithin } from '../../helpers/eventually';
 
 /**
  * The README's first command as a user runs it: the service as a process, with embedded defaults,
@@ -147,9 +148,8 @@ function alive(pid: number): boolean {
   }
 }
 
-async function gone(pid: number): Promise<boolean> {
-  for (let look = 0; look < 100 && alive(pid); look += 1) await new Promise((r) => setTimeout(r, 100));
-  return !alive(pid);
+function gone(pid: number): Promise<boolean> {
+  return passesWithin(() => !alive(pid), { timeoutMs: 10_000, intervalMs: 100 });
 }
 
 /**

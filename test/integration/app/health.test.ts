@@ -1,24 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-
-function embeddedEnv(): Record<string, string> {
-  return { PORT: '0', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'dm-app-')) };
-}
+import { startEmbeddedTestApp, type TestApp } from '../../helpers/app';
 
 describe('service start-up with embedded defaults', () => {
-  let application: RunningApplication;
+  let application: TestApp;
   const banners: string[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig(embeddedEnv());
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: (text) => banners.push(text),
-    });
+    application = await startEmbeddedTestApp({ start: { announce: (text) => banners.push(text) } });
   });
 
   afterAll(async () => {
@@ -43,11 +30,9 @@ describe('service start-up with embedded defaults', () => {
   });
 
   it('closes idempotently', async () => {
-    const config = loadConfig({ ...embeddedEnv(), WORKERS_ENABLED: 'false' });
-    const other = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
-    });
-    await Promise.all([other.close(), other.close()]);
+    const other = await startEmbeddedTestApp({ env: { WORKERS_ENABLED: 'false' } });
+    await Promise.all([other.app.close(), other.app.close()]);
     await expect(fetch(`${other.url}/healthz`)).rejects.toThrow();
+    await other.close();
   });
 });

@@ -5,13 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { partFileName } from '../../../src/storage/stale-parts';
 import { currentPartWriter } from '../../../src/storage/temp-parts';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { Browser } from '../../helpers/web-browser';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 /*
  * Issue 16, F12: `/files/%E0%A4%A` answered 500 with Express's default page — stack trace and absolute
@@ -42,12 +39,10 @@ describe.each([undefined, 'development', 'production'])('HTTP errors with NODE_E
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dm-http-errors-'));
   const logLines: string[] = [];
   const savedNodeEnv = process.env.NODE_ENV;
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let leftoverPart = '';
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_http_errors');
     // A download killed with SIGKILL by an earlier run of the service.
     const temporary = path.join(dataDir, 'objects', '.tmp');
     mkdirSync(temporary, { recursive: true });
@@ -67,19 +62,14 @@ describe.each([undefined, 'development', 'production'])('HTTP errors with NODE_E
     const logs = new PassThrough();
     logs.on('data', (chunk: Buffer) => logLines.push(chunk.toString('utf8')));
     try {
-      application = await startApplication(
-        loadConfig({
-          PORT: '0',
-          HOST: '127.0.0.1',
-          DATABASE_URL: database.url,
-          MASTER_KEY: Buffer.alloc(32, 8).toString('base64'),
-          SAT_MODE: 'simulator',
+      application = await startTestApp({
+        name: 'dm_http_errors',
+        env: {
           WORKERS_ENABLED: 'false',
           DATA_DIR: dataDir,
-        }),
-        createLogger({ stream: logs }),
-        { announce: () => undefined },
-      );
+        },
+        logs,
+      });
     } finally {
       process.env.NODE_ENV = savedNodeEnv;
     }
@@ -87,7 +77,6 @@ describe.each([undefined, 'development', 'production'])('HTTP errors with NODE_E
 
   afterAll(async () => {
     await application.close();
-    await database.drop();
   });
 
   async function fetchText(
@@ -188,7 +177,7 @@ describe.each([undefined, 'development', 'production'])('HTTP errors with NODE_E
   });
 
   it('answers a failure of ours with 500 DM-1000 and the request id, logging the error under that id', async () => {
-    const pg = new Client({ connectionString: database.url });
+    const pg = new Client({ connectionString: application.database.url });
     await pg.connect();
     await pg.query('ALTER TABLE solicitudes RENAME TO solicitudes_fuera');
     try {

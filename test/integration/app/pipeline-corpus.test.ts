@@ -1,13 +1,7 @@
-import { PassThrough } from 'node:stream';
-import { Client } from 'pg';
-import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { Corpus } from '../../../src/sat-simulator/corpus';
 import { fromMexicoTime } from '../../../src/sat-simulator/mexico-time';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { finalState as finalRow } from '../../helpers/solicitud-checks';
+import { startWithSimulatedSat, type SimulatedSatApp } from '../../helpers/simulated-sat-app';
 
 /*
  * The whole product against the simulator's corpus: what a solicitud stores is checked against the
@@ -29,70 +23,40 @@ interface Registered {
 }
 
 describe('solicitudes end to end against the simulated corpus', () => {
-  let database: EmptyDatabase;
-  let simulator: RunningSatSimulator;
-  let application: RunningApplication;
-  let client: soap.Client;
-  let pg: Client;
+  let sat: SimulatedSatApp;
   const corpus = new Corpus({ documentsPerDay: DOCUMENTS_PER_DAY, seed: SEED });
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_pipeline_corpus');
-    simulator = await startSatSimulator({
-      delaySeconds: 0,
-      documentsPerDay: DOCUMENTS_PER_DAY,
-      seed: SEED,
-      perPackage: 5,
-      maxCfdi: MAX_CFDI,
-    });
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 6).toString('base64'),
-      SAT_MODE: 'simulator',
-      SAT_BASE_URL: simulator.url,
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      DATA_DIR: '/tmp/dm-pipeline-corpus-test',
-    });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
-    });
-    client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    pg = new Client({ connectionString: database.url });
-    await pg.connect();
+    sat = await startWithSimulatedSat(
+      {
+        delaySeconds: 0,
+        documentsPerDay: DOCUMENTS_PER_DAY,
+        seed: SEED,
+        perPackage: 5,
+        maxCfdi: MAX_CFDI,
+      },
+      {
+        name: 'dm_pipeline_corpus',
+        env: { VERIFY_INITIAL_DELAY_SECONDS: '1' },
+      },
+    );
   });
 
-  afterAll(async () => {
-    await pg.end();
-    await application.close();
-    await simulator.close();
-    await database.drop();
-  });
+  afterAll(() => sat.close());
 
   async function register(request: Record<string, unknown>): Promise<Registered[]> {
-    const [answer] = await client.RegistrarSolicitudAsync({ Rfc: RFC, ...request });
+    const [answer] = await sat.client.RegistrarSolicitudAsync({ Rfc: RFC, ...request });
     return ([] as Registered[]).concat(answer.Resultados.Resultado);
   }
 
   async function finalState(idSolicitud: string): Promise<string> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const { rows } = await pg.query<{ estado: string }>('SELECT estado FROM solicitudes WHERE id = $1', [
-        idSolicitud,
-      ]);
-      const estado = rows[0]?.estado ?? 'missing';
-      if (['Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida'].includes(estado)) return estado;
-      if (Date.now() > deadline) throw new Error(`solicitud ${idSolicitud} still ${estado}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    return (await finalRow(sat.pg, idSolicitud, 60_000)).estado;
   }
 
   /** UUIDs indexed from the solicitud's stored packages, read back from storage by the indexer. */
   async function storedUuids(idSolicitud: string, tipo: string): Promise<string[]> {
     const table = tipo === 'Metadata' ? 'cfdi_metadata' : 'cfdi_documents';
-    const { rows } = await pg.query<{ uuid: string }>(
+    const { rows } = await sat.pg.query<{ uuid: string }>(
       `SELECT upper(d.uuid::text) AS uuid FROM ${table} d JOIN paquetes p ON p.id = d.paquete_id
         WHERE p.solicitud_id = $1 ORDER BY 1`,
       [idSolicitud],
@@ -152,7 +116,7 @@ describe('solicitudes end to end against the simulated corpus', () => {
       expect(expected.length).toBeGreaterThan(0);
       expect(await finalState(id)).toBe('Completada');
       expect(await storedUuids(id, tipo)).toEqual(expected);
-      const { rows } = await pg.query<{ paquetes: number; hashed: number }>(
+      const { rows } = await sat.pg.query<{ paquetes: number; hashed: number }>(
         `SELECT count(*)::int AS paquetes, count(*) FILTER (WHERE sha256 ~ '^[0-9a-f]{64}$')::int AS hashed
            FROM paquetes WHERE solicitud_id = $1`,
         [id],
@@ -178,7 +142,7 @@ describe('solicitudes end to end against the simulated corpus', () => {
     expect(await finalState(id)).toBe('Completada');
     expect(await storedUuids(id, 'CFDI')).toEqual(expected);
 
-    const { rows: parts } = await pg.query<{ inicio: Date; fin: Date; estado: string }>(
+    const { rows: parts } = await sat.pg.query<{ inicio: Date; fin: Date; estado: string }>(
       `SELECT periodo_inicio AS inicio, periodo_fin AS fin, estado FROM sat_requests
         WHERE solicitud_id = $1 AND estado <> 'Dividida' ORDER BY periodo_inicio`,
       [id],
@@ -189,7 +153,7 @@ describe('solicitudes end to end against the simulated corpus', () => {
     expect(parts.at(-1)?.fin.getTime()).toBe((fromMexicoTime(to) as Date).getTime() + 1000);
     for (let index = 1; index < parts.length; index += 1)
       expect(parts[index]?.inicio.getTime()).toBe(parts[index - 1]?.fin.getTime());
-    const { rows: divided } = await pg.query<{ total: number }>(
+    const { rows: divided } = await sat.pg.query<{ total: number }>(
       `SELECT count(*)::int AS total FROM sat_requests WHERE solicitud_id = $1 AND estado = 'Dividida'`,
       [id],
     );
@@ -208,7 +172,7 @@ describe('solicitudes end to end against the simulated corpus', () => {
       FechaFinal: '2026-07-15T23:59:59',
     });
     expect(await finalState(first?.IdSolicitud as string)).toBe('Completada');
-    const before = simulator.state.registry.all().length;
+    const before = sat.simulator.state.registry.all().length;
 
     const [covered] = await register({
       ...base,
@@ -219,7 +183,7 @@ describe('solicitudes end to end against the simulated corpus', () => {
     expect(([] as string[]).concat(covered?.IdsSolicitudExistentes?.IdSolicitud ?? [])).toEqual([
       first?.IdSolicitud,
     ]);
-    expect(simulator.state.registry.all().length).toBe(before);
+    expect(sat.simulator.state.registry.all().length).toBe(before);
 
     const [wider] = await register({
       ...base,
@@ -228,7 +192,7 @@ describe('solicitudes end to end against the simulated corpus', () => {
     });
     expect(wider?.Estado).toBe('Registrada');
     expect(await finalState(wider?.IdSolicitud as string)).toBe('Completada');
-    const asked = simulator.state.registry.all().slice(before);
+    const asked = sat.simulator.state.registry.all().slice(before);
     expect(
       asked.map((request) => [request.criteria.start?.getTime(), request.criteria.end?.getTime()]),
     ).toEqual([

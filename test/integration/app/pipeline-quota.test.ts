@@ -1,14 +1,8 @@
-import { PassThrough } from 'node:stream';
-import { Client } from 'pg';
-import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { Corpus } from '../../../src/sat-simulator/corpus';
 import { fromMexicoTime } from '../../../src/sat-simulator/mexico-time';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { finalState as finalRow, issuedUuids } from '../../helpers/solicitud-checks';
 import { Browser } from '../../helpers/web-browser';
+import { startWithSimulatedSat, type SimulatedSatApp } from '../../helpers/simulated-sat-app';
 
 /*
  * The quota-aware planner against the simulator, with SAT's caps scaled down (200 XML / 2,000
@@ -38,53 +32,34 @@ interface Resultado {
 }
 
 describe('the quota-aware planner against the simulator', () => {
-  let database: EmptyDatabase;
-  let simulator: RunningSatSimulator;
-  let application: RunningApplication;
-  let client: soap.Client;
-  let pg: Client;
+  let sat: SimulatedSatApp;
   const corpus = new Corpus({ documentsPerDay: DOCUMENTS_PER_DAY, seed: SEED });
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_pipeline_quota');
-    simulator = await startSatSimulator({
-      delaySeconds: 0,
-      documentsPerDay: DOCUMENTS_PER_DAY,
-      seed: SEED,
-      perPackage: 50,
-      maxCfdi: MAX_CFDI,
-      maxMetadata: MAX_METADATA,
-    });
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 8).toString('base64'),
-      SAT_MODE: 'simulator',
-      SAT_BASE_URL: simulator.url,
-      SAT_MAX_XML_PER_REQUEST: String(MAX_CFDI),
-      SAT_MAX_METADATA_PER_REQUEST: String(MAX_METADATA),
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      DATA_DIR: '/tmp/dm-pipeline-quota-test',
-    });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
-    });
-    client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    pg = new Client({ connectionString: database.url });
-    await pg.connect();
+    sat = await startWithSimulatedSat(
+      {
+        delaySeconds: 0,
+        documentsPerDay: DOCUMENTS_PER_DAY,
+        seed: SEED,
+        perPackage: 50,
+        maxCfdi: MAX_CFDI,
+        maxMetadata: MAX_METADATA,
+      },
+      {
+        name: 'dm_pipeline_quota',
+        env: {
+          SAT_MAX_XML_PER_REQUEST: String(MAX_CFDI),
+          SAT_MAX_METADATA_PER_REQUEST: String(MAX_METADATA),
+          VERIFY_INITIAL_DELAY_SECONDS: '1',
+        },
+      },
+    );
   });
 
-  afterAll(async () => {
-    await pg.end();
-    await application.close();
-    await simulator.close();
-    await database.drop();
-  });
+  afterAll(() => sat.close());
 
   async function register(request: Record<string, unknown>): Promise<Resultado[]> {
-    const [answer] = await client.RegistrarSolicitudAsync({
+    const [answer] = await sat.client.RegistrarSolicitudAsync({
       Rfc: RFC,
       Contexto: 'Emitidos',
       TipoSolicitud: 'CFDI',
@@ -93,36 +68,19 @@ describe('the quota-aware planner against the simulator', () => {
     return ([] as Resultado[]).concat(answer.Resultados.Resultado);
   }
 
-  async function finalState(id: string): Promise<{ estado: string; codigo: string | null }> {
-    const deadline = Date.now() + 180_000;
-    for (;;) {
-      const { rows } = await pg.query<{ estado: string; codigo: string | null }>(
-        'SELECT estado, codigo FROM solicitudes WHERE id = $1',
-        [id],
-      );
-      const row = rows[0] ?? { estado: 'missing', codigo: null };
-      if (['Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida'].includes(row.estado)) return row;
-      if (Date.now() > deadline) throw new Error(`solicitud ${id} still ${row.estado}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-  }
-
-  function issued(from: string, to: string): string[] {
-    const start = fromMexicoTime(from) as Date;
-    const end = new Date((fromMexicoTime(to) as Date).getTime() + 1000);
-    return [...corpus.documents(RFC, 'cfdi', start, end)]
-      .filter((document) => document.rfcEmisor === RFC)
-      .map((document) => document.uuid)
-      .sort();
-  }
+  const finalState = (id: string) => finalRow(sat.pg, id, 180_000);
+  const issued = (from: string, to: string) => issuedUuids(corpus, RFC, from, to);
 
   /** Every Solicita call the simulator answered was an acceptance: no 5002, 5005 or other refusal. */
   function everySolicitaAccepted(): void {
-    expect(simulator.state.calls.solicitud).toBe(simulator.state.registry.all().length);
+    expect(sat.simulator.state.calls.solicitud).toBe(sat.simulator.state.registry.all().length);
   }
 
   function simulatorCalls(): string {
-    return JSON.stringify({ calls: simulator.state.calls, requests: simulator.state.registry.all().length });
+    return JSON.stringify({
+      calls: sat.simulator.state.calls,
+      requests: sat.simulator.state.registry.all().length,
+    });
   }
 
   const big = { FechaInicial: '2026-02-01T00:00:00', FechaFinal: '2026-03-17T23:59:59' };
@@ -136,14 +94,14 @@ describe('the quota-aware planner against the simulator', () => {
     const id = registered?.IdSolicitud as string;
     expect(await finalState(id)).toEqual({ estado: 'Completada', codigo: null });
 
-    const { rows: documents } = await pg.query<{ uuid: string }>(
+    const { rows: documents } = await sat.pg.query<{ uuid: string }>(
       `SELECT upper(d.uuid::text) AS uuid FROM cfdi_documents d JOIN paquetes p ON p.id = d.paquete_id
         WHERE p.solicitud_id = $1 ORDER BY 1`,
       [id],
     );
     expect(documents.map((row) => row.uuid)).toEqual(expected);
 
-    const { rows: parts } = await pg.query<{ inicio: Date; fin: Date; cfdis: number; estimados: number }>(
+    const { rows: parts } = await sat.pg.query<{ inicio: Date; fin: Date; cfdis: number; estimados: number }>(
       `SELECT periodo_inicio AS inicio, periodo_fin AS fin, numero_cfdis AS cfdis,
               documentos_estimados AS estimados
          FROM sat_requests WHERE solicitud_id = $1 AND estado <> 'Dividida' ORDER BY periodo_inicio`,
@@ -163,7 +121,7 @@ describe('the quota-aware planner against the simulator', () => {
 
     // SAT saw one metadata request for the whole period, then exactly the planned XML parts.
     const start = fromMexicoTime(big.FechaInicial)?.getTime();
-    const asked = simulator.state.registry.all();
+    const asked = sat.simulator.state.registry.all();
     expect(
       asked
         .filter((request) => request.criteria.tipoSolicitud === 'Metadata')
@@ -175,7 +133,7 @@ describe('the quota-aware planner against the simulator', () => {
 
     // The sizing request is a metadata solicitud of the same registration, kept like any other, and
     // listed right below the solicitud it sized (newest first, the client's own is on top).
-    const { rows: sizing } = await pg.query<{ id: string; estado: string; tipo: string; same: boolean }>(
+    const { rows: sizing } = await sat.pg.query<{ id: string; estado: string; tipo: string; same: boolean }>(
       `SELECT s.id, s.estado, s.tipo_solicitud AS tipo, s.registro_id = x.registro_id AS same
          FROM solicitudes s JOIN solicitudes x ON x.id = $1
         WHERE s.referencia_cliente = 'dimensionar:' || $1 AND s.created_at < x.created_at`,
@@ -200,7 +158,7 @@ describe('the quota-aware planner against the simulator', () => {
       expect(await finalState(result?.IdSolicitud as string)).toEqual({ estado: 'Completada', codigo: null });
     }
     const start = fromMexicoTime(small.FechaInicial)?.getTime() as number;
-    const asked = simulator.state.registry
+    const asked = sat.simulator.state.registry
       .all()
       .filter(
         (request) =>
@@ -213,7 +171,7 @@ describe('the quota-aware planner against the simulator', () => {
       .sort();
     expect(asked).toEqual([start - 1000, start, start]);
     everySolicitaAccepted();
-    const { rows: usage } = await pg.query<{ inicio: string; veces: number }>(
+    const { rows: usage } = await sat.pg.query<{ inicio: string; veces: number }>(
       `SELECT criterios->>'inicio' AS inicio, veces FROM sat_criteria_usage
         WHERE criterios->>'tipoSolicitud' = 'CFDI' AND criterios->>'fin' = $1 ORDER BY 1`,
       [new Date((fromMexicoTime(small.FechaFinal) as Date).getTime() + 1000).toISOString()],
@@ -227,7 +185,7 @@ describe('the quota-aware planner against the simulator', () => {
   it('dry run (SOAP Simular, web form) answers the plan and sends nothing to SAT', async () => {
     const before = simulatorCalls();
     const [{ total: solicitudesBefore }] = (
-      await pg.query<{ total: number }>(
+      await sat.pg.query<{ total: number }>(
         `SELECT (SELECT count(*) FROM solicitudes) + (SELECT count(*) FROM registros)
               + (SELECT count(*) FROM sat_requests) + (SELECT count(*) FROM ledger_periodos)
               + (SELECT coalesce(sum(veces), 0) FROM sat_criteria_usage) AS total`,
@@ -236,7 +194,7 @@ describe('the quota-aware planner against the simulator', () => {
 
     // The big period again: sized from our own index now, so the exact plan is known.
     const [indexed] = await register({ ...big, Forzar: true, Simular: true });
-    const { rows: planned } = await pg.query<{ count: number }>(
+    const { rows: planned } = await sat.pg.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM sat_requests r JOIN solicitudes s ON s.id = r.solicitud_id
         WHERE s.tipo_solicitud = 'CFDI' AND s.fecha_inicial = $1 AND r.estado <> 'Dividida' AND s.forzar = false`,
       [fromMexicoTime(big.FechaInicial)],
@@ -264,7 +222,7 @@ describe('the quota-aware planner against the simulator', () => {
     expect(unknown?.DocumentosEstimados).toBeUndefined();
 
     // The web form's "dry run only" box does the same.
-    const browser = new Browser(application.url);
+    const browser = new Browser(sat.app.url);
     await browser.signIn('demo', 'demo');
     const csrf = await browser.csrfOf('/solicitudes/nueva');
     const page = await browser.post('/solicitudes/nueva', {
@@ -285,7 +243,7 @@ describe('the quota-aware planner against the simulator', () => {
 
     expect(simulatorCalls()).toBe(before);
     const [{ total: solicitudesAfter }] = (
-      await pg.query<{ total: number }>(
+      await sat.pg.query<{ total: number }>(
         `SELECT (SELECT count(*) FROM solicitudes) + (SELECT count(*) FROM registros)
               + (SELECT count(*) FROM sat_requests) + (SELECT count(*) FROM ledger_periodos)
               + (SELECT coalesce(sum(veces), 0) FROM sat_criteria_usage) AS total`,

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { Client } from 'pg';
+import { startTestApp, TEST_MASTER_KEY, type PostgresTestApp } from '../../helpers/app';
 import { runCliProcess } from '../../helpers/cli';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { demoSoapClient } from '../../helpers/demo-soap-client';
+import { finalSolicitud } from '../../helpers/solicitud-checks';
 
 interface Paquete {
   IdPaquete: string;
@@ -16,50 +14,29 @@ interface Paquete {
 }
 
 describe('a solicitud driven through SAT (simulator) by the workers', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let client: soap.Client;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_pipeline');
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 4).toString('base64'),
-      SAT_MODE: 'simulator',
-      SIMULATOR_DELAY_SECONDS: '0',
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      DATA_DIR: '/tmp/dm-pipeline-test',
+    application = await startTestApp({
+      name: 'dm_pipeline',
+      env: { SIMULATOR_DELAY_SECONDS: '0', VERIFY_INITIAL_DELAY_SECONDS: '1' },
     });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
-    });
-    client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
+    client = await demoSoapClient(application.url);
   });
 
   afterAll(async () => {
     await application.close();
-    await database.drop();
   });
 
   async function waitForFinalState(
     idSolicitud: string,
   ): Promise<{ Estado: string; Paquetes?: { Paquete?: Paquete | Paquete[] } }> {
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      const [answer] = await client.RecuperarSolicitudAsync({ IdSolicitud: idSolicitud });
-      const solicitud = answer.Solicitud as { Estado: string; Paquetes?: { Paquete?: Paquete | Paquete[] } };
-      if (['SinDatos', 'Rechazada', 'Error', 'Vencida', 'Completada'].includes(solicitud.Estado))
-        return solicitud;
-      if (Date.now() > deadline) throw new Error(`still ${solicitud.Estado}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    return finalSolicitud(client, idSolicitud, { timeoutMs: 45_000, intervalMs: 500 });
   }
 
   async function count(sql: string, id: string): Promise<number> {
-    const pg = new Client({ connectionString: database.url });
+    const pg = new Client({ connectionString: application.database.url });
     await pg.connect();
     try {
       const { rows } = await pg.query<{ total: number }>(sql, [id]);
@@ -232,7 +209,7 @@ describe('a solicitud driven through SAT (simulator) by the workers', () => {
     expect(withProblems).toBe(0);
 
     // Known by its metadata only: RecuperarCfdi says so, and how to get the XML.
-    const pg = new Client({ connectionString: database.url });
+    const pg = new Client({ connectionString: application.database.url });
     await pg.connect();
     const { rows: onlyMetadata } = await pg.query<{ uuid: string }>(
       `SELECT m.uuid::text AS uuid FROM cfdi_metadata m JOIN paquetes p ON p.id = m.paquete_id
@@ -249,7 +226,7 @@ describe('a solicitud driven through SAT (simulator) by the workers', () => {
     expect(faultCode(error)).toBe('DM-9018');
   });
   it('keeps tenants apart: another account sees none of this one’s solicitudes, packages or CFDI', async () => {
-    const env = { DATABASE_URL: database.url, MASTER_KEY: Buffer.alloc(32, 4).toString('base64') };
+    const env = { DATABASE_URL: application.database.url, MASTER_KEY: TEST_MASTER_KEY };
     expect(runCliProcess(['tenant', 'create', 'otra-cuenta'], env).status).toBe(0);
     const created = runCliProcess(['user', 'create', 'intruso', '--tenant', 'otra-cuenta'], env);
     const secret = /Secret \(WS-Security \/ HTTP Basic password\): (\S+)/.exec(created.stdout)?.[1] as string;

@@ -1,21 +1,21 @@
 import { PassThrough } from 'node:stream';
-import { Client, Pool } from 'pg';
-import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
+import { Pool } from 'pg';
+import type * as soap from 'soap';
 import { createDataSource, Tenant } from '../../../src/db';
 import { JobRunner, STATUS_RECHECK_JOB } from '../../../src/jobs';
 import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { ApiUserService } from '../../../src/services/accounts';
 import { ReconciliationService } from '../../../src/services/reconciliation';
 import { SecretBox, generateMasterKey } from '../../../src/services/secrets';
 import { WebUserService } from '../../../src/services/web-access';
-import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { Corpus, type CorpusDocument } from '../../../src/sat-simulator/corpus';
 import { fromMexicoTime } from '../../../src/sat-simulator/mexico-time';
 import { parseCsv } from '../../helpers/csv';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { signedSoapClient } from '../../helpers/demo-soap-client';
+import { eventually } from '../../helpers/eventually';
+import { FINAL_ESTADOS as FINAL } from '../../helpers/solicitud-checks';
 import { Browser } from '../../helpers/web-browser';
+import { startWithSimulatedSat, type SimulatedSatApp } from '../../helpers/simulated-sat-app';
 
 /*
  * Reconciliation end to end: real solicitudes (metadata and XML, issued and received) against the
@@ -32,7 +32,6 @@ const FROM = '2026-01-01T00:00:00';
 /** Metadata covers up to here; XML two days more, so those two days have XML without metadata. */
 const METADATA_TO = '2026-01-20T23:59:59';
 const TO = '2026-01-22T23:59:59';
-const FINAL = ['Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida'];
 const FORMULA = '=HYPERLINK("http://ejemplo.invalid","clic")';
 
 type Clase = 'ConXml' | 'SinXml' | 'XmlDeCancelado' | 'RecibidoCanceladoSinXml' | 'XmlSinMetadata';
@@ -71,12 +70,8 @@ function faultField(error: unknown): string | undefined {
 
 describe('reconciliation of metadata against held XML, over the simulated corpus', () => {
   const corpus = new Corpus({ documentsPerDay: DOCUMENTS_PER_DAY, seed: SEED });
-  let database: EmptyDatabase;
-  let simulator: RunningSatSimulator;
-  let application: RunningApplication;
-  let client: soap.Client;
+  let sat: SimulatedSatApp;
   let otherClient: soap.Client;
-  let pg: Client;
   let demoTenant: string;
   /** What the report must say of each UUID, computed from the corpus and the planted gaps. */
   const expected = new Map<string, { clase: Clase; document: CorpusDocument }>();
@@ -84,7 +79,11 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
   let documents: CorpusDocument[] = [];
 
   async function register(request: Record<string, unknown>): Promise<string[]> {
-    const [answer] = await client.RegistrarSolicitudAsync({ Rfc: RFC, TipoDocumento: 'CFDI', ...request });
+    const [answer] = await sat.client.RegistrarSolicitudAsync({
+      Rfc: RFC,
+      TipoDocumento: 'CFDI',
+      ...request,
+    });
     const results = ([] as { IdSolicitud?: string; Estado: string }[]).concat(answer.Resultados.Resultado);
     expect(results.map((result) => result.Estado)).toEqual(results.map(() => 'Registrada'));
     return results.map((result) => result.IdSolicitud as string);
@@ -95,17 +94,18 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
    * sizes an XML period, say), have ended; these must end Completada.
    */
   async function settle(ids: string[]): Promise<void> {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const { rows } = await pg.query<{ id: string; estado: string }>('SELECT id, estado FROM solicitudes');
-      const mine = rows.filter((row) => ids.includes(row.id));
-      if (mine.length === ids.length && rows.every((row) => FINAL.includes(row.estado))) {
-        expect(mine.map((row) => row.estado)).toEqual(ids.map(() => 'Completada'));
-        return;
-      }
-      if (Date.now() > deadline) throw new Error(`still ${rows.map((row) => row.estado).join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    const mine = await eventually(
+      async () => {
+        const { rows } = await sat.pg.query<{ id: string; estado: string }>(
+          'SELECT id, estado FROM solicitudes',
+        );
+        const ended = rows.filter((row) => ids.includes(row.id));
+        if (ended.length === ids.length && rows.every((row) => FINAL.includes(row.estado))) return ended;
+        throw new Error(`still ${rows.map((row) => row.estado).join(', ')}`);
+      },
+      { timeoutMs: 120_000, intervalMs: 300 },
+    );
+    expect(mine.map((row) => row.estado)).toEqual(ids.map(() => 'Completada'));
   }
 
   async function conciliar(
@@ -174,38 +174,19 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
   }
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_reconciliation');
-    simulator = await startSatSimulator({
-      delaySeconds: 0,
-      documentsPerDay: DOCUMENTS_PER_DAY,
-      seed: SEED,
-      perPackage: 5,
-    });
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 40).toString('base64'),
-        SAT_MODE: 'simulator',
-        SAT_BASE_URL: simulator.url,
-        VERIFY_INITIAL_DELAY_SECONDS: '1',
-        RECONCILIATION_RECHECK_DAYS: '30',
-        DATA_DIR: '/tmp/dm-reconciliation-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
+    sat = await startWithSimulatedSat(
+      { delaySeconds: 0, documentsPerDay: DOCUMENTS_PER_DAY, seed: SEED, perPackage: 5 },
+      {
+        name: 'dm_reconciliation',
+        env: { VERIFY_INITIAL_DELAY_SECONDS: '1', RECONCILIATION_RECHECK_DAYS: '30' },
+      },
     );
-    client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    pg = new Client({ connectionString: database.url });
-    await pg.connect();
 
     // Another account holding the same RFC, with nothing downloaded: it must see none of the demo's.
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    const dataSource = createDataSource({ url: sat.app.database.url, poolSize: 1 });
     await dataSource.initialize();
     const other = await dataSource.getRepository(Tenant).save({ slug: 'otra-conciliacion', nombre: 'Otra' });
-    await pg.query(`INSERT INTO contribuyentes (tenant_id, rfc, nombre) VALUES ($1, $2, 'OTRA')`, [
+    await sat.pg.query(`INSERT INTO contribuyentes (tenant_id, rfc, nombre) VALUES ($1, $2, 'OTRA')`, [
       other.id,
       RFC,
     ]);
@@ -223,10 +204,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
       { role: 'user' },
     );
     await dataSource.destroy();
-    otherClient = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    otherClient.setSecurity(
-      new soap.WSSecurity('otra-erp', 'clave-otra-erp', { passwordType: 'PasswordText' }),
-    );
+    otherClient = await signedSoapClient(sat.app.url, 'otra-erp', 'clave-otra-erp');
 
     // Metadata of both sides for the period; XML of both sides for two days more.
     await settle([
@@ -238,7 +216,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
       })),
       ...(await register({ FechaInicial: FROM, FechaFinal: TO, Contexto: 'Ambos', TipoSolicitud: 'CFDI' })),
     ]);
-    const { rows: tenants } = await pg.query<{ tenant_id: string }>(
+    const { rows: tenants } = await sat.pg.query<{ tenant_id: string }>(
       `SELECT DISTINCT tenant_id FROM solicitudes`,
     );
     demoTenant = tenants[0]?.tenant_id as string;
@@ -248,26 +226,26 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
       document.fechaEmision.getTime() < at(METADATA_TO).getTime() + 1000;
     // Gap 0: the last two days' metadata never downloaded (their XML was). Deleted rather than left
     // out of the request: the service may size an XML period with metadata of its own.
-    await pg.query(`DELETE FROM cfdi_metadata WHERE tenant_id = $1 AND fecha_emision >= $2`, [
+    await sat.pg.query(`DELETE FROM cfdi_metadata WHERE tenant_id = $1 AND fecha_emision >= $2`, [
       demoTenant,
       new Date(at(METADATA_TO).getTime() + 1000),
     ]);
 
     // Gap 1: a package of received XML lost from storage (its rows go with it).
-    const { rows: packages } = await pg.query<{ id: string; uuids: string[] }>(
+    const { rows: packages } = await sat.pg.query<{ id: string; uuids: string[] }>(
       `SELECT p.id, array_agg(upper(d.uuid::text)) AS uuids
          FROM paquetes p JOIN solicitudes s ON s.id = p.solicitud_id JOIN cfdi_documents d ON d.paquete_id = p.id
         WHERE s.tipo_solicitud = 'CFDI' AND s.contexto = 'Recibidos'
         GROUP BY p.id, p.id_paquete ORDER BY p.id_paquete LIMIT 1`,
     );
     const lostPackage = packages[0] as { id: string; uuids: string[] };
-    await pg.query('DELETE FROM paquetes WHERE id = $1', [lostPackage.id]);
+    await sat.pg.query('DELETE FROM paquetes WHERE id = $1', [lostPackage.id]);
     for (const uuid of lostPackage.uuids) planted.removed.add(uuid);
     // Gap 2: one issued document's row lost from the index.
     const lostRow = documents.find(
       (document) => issued(document) && document.vigente && inMetadata(document),
     );
-    await pg.query('DELETE FROM cfdi_documents WHERE upper(uuid::text) = $1', [lostRow?.uuid]);
+    await sat.pg.query('DELETE FROM cfdi_documents WHERE upper(uuid::text) = $1', [lostRow?.uuid]);
     planted.removed.add(lostRow?.uuid as string);
 
     // Gap 3: one received and one issued document, valid and held, cancelled after the download; a
@@ -278,7 +256,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
       documents.find((document) => held(document) && !issued(document)),
       documents.find((document) => held(document) && issued(document)),
     ]) {
-      const response = await fetch(`${simulator.url}/_simulator/cancellations`, {
+      const response = await fetch(`${sat.simulator.url}/_simulator/cancellations`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ uuid: pick?.uuid.toLowerCase() }),
@@ -304,21 +282,16 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
 
     // A name some issuer chose to be a spreadsheet formula.
     const named = expectedOf(['SinXml'])[0]?.uuid as string;
-    await pg.query(`UPDATE cfdi_metadata SET nombre_emisor = $1 WHERE upper(uuid::text) = $2`, [
+    await sat.pg.query(`UPDATE cfdi_metadata SET nombre_emisor = $1 WHERE upper(uuid::text) = $2`, [
       FORMULA,
       named,
     ]);
   }, 300_000);
 
-  afterAll(async () => {
-    await pg.end();
-    await application.close();
-    await simulator.close();
-    await database.drop();
-  });
+  afterAll(() => sat.close());
 
   it('finds over SOAP exactly the planted gaps and the corpus’s own cancellations, paged', async () => {
-    const { resumen, diferencias, pages } = await conciliar(client, {});
+    const { resumen, diferencias, pages } = await conciliar(sat.client, {});
     const differences: Clase[] = ['SinXml', 'XmlDeCancelado', 'RecibidoCanceladoSinXml'];
     expect(resumen).toEqual({
       DocumentosEnMetadata: CLASES.filter((clase) => clase !== 'XmlSinMetadata').reduce(
@@ -361,7 +334,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
     }
 
     // Asked for, the XML no metadata describes is listed and counted too.
-    const withUnmatched = await conciliar(client, { IncluirXmlSinMetadata: true });
+    const withUnmatched = await conciliar(sat.client, { IncluirXmlSinMetadata: true });
     expect(withUnmatched.resumen.XmlSinMetadata).toBe(countOf('XmlSinMetadata'));
     expect(
       withUnmatched.diferencias
@@ -371,7 +344,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
 
     // One side at a time.
     for (const contexto of ['Emitidos', 'Recibidos'] as const) {
-      const side = await conciliar(client, { Contexto: contexto, IncluirXmlSinMetadata: true });
+      const side = await conciliar(sat.client, { Contexto: contexto, IncluirXmlSinMetadata: true });
       expect(side.resumen).toMatchObject({
         ConXml: countOf('ConXml', contexto),
         SinXml: countOf('SinXml', contexto),
@@ -393,7 +366,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
       [{ Rfc: 'NO-ES-RFC' }, 'DM-9001', 'Rfc'],
     ];
     for (const [change, code, field] of cases) {
-      const error = await client
+      const error = await sat.client
         .ConsultarConciliacionAsync({ Rfc: RFC, FechaInicial: FROM, FechaFinal: TO, ...change })
         .then(
           () => undefined,
@@ -422,7 +395,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
       );
     expect(faultCode(unknown)).toBe('DM-9040');
 
-    const other = new Browser(application.url);
+    const other = new Browser(sat.app.url);
     await other.signIn('otra@conciliacion.mx', 'clave-otra');
     const query = `rfc=${RFC}&desde=2026-01-01&hasta=2026-01-22&clase=Todas`;
     const page = await (await other.get(`/conciliacion?${query}`)).text();
@@ -435,7 +408,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
   });
 
   it('shows the totals and each class’s documents on the web page, linked to the explorer', async () => {
-    const demo = new Browser(application.url);
+    const demo = new Browser(sat.app.url);
     await demo.signIn('demo', 'demo');
     const empty = await (await demo.get('/conciliacion')).text();
     expect(empty).toMatch(/href="\/conciliacion"\s+aria-current="page"/);
@@ -465,7 +438,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
   });
 
   it('exports the report as CSV: BOM, RFC 4180 quoting, formulas neutralised, every row once', async () => {
-    const demo = new Browser(application.url);
+    const demo = new Browser(sat.app.url);
     await demo.signIn('demo', 'demo');
     const response = await demo.get(
       `/conciliacion/exportar.csv?rfc=${RFC}&desde=2026-01-01&hasta=2026-01-22&clase=Todas`,
@@ -501,7 +474,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
         .sort((a, b) => (a.uuid ?? '').localeCompare(b.uuid ?? '')),
     ).toEqual(expectedOf(CLASES));
     // Names as the index holds them (quotes, commas, accents intact); a formula only with its apostrophe.
-    const { rows } = await pg.query<{ uuid: string; nombre_emisor: string | null }>(
+    const { rows } = await sat.pg.query<{ uuid: string; nombre_emisor: string | null }>(
       `SELECT upper(uuid::text) AS uuid, nombre_emisor FROM cfdi_metadata WHERE tenant_id = $1`,
       [demoTenant],
     );
@@ -532,7 +505,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
     // batches of three make the two sides (metadata, XML without it) merge across many boundaries.
     const order = records.map((record) => `${record[8]}|${record[1]?.toLowerCase()}`);
     expect(order).toEqual([...order].sort());
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    const dataSource = createDataSource({ url: sat.app.database.url, poolSize: 1 });
     await dataSource.initialize();
     try {
       const small = await new ReconciliationService(dataSource, { batchSize: 3 }).exportCsv(demoTenant, {
@@ -554,14 +527,14 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
     const system = `SELECT s.id, s.estado, s.contexto, s.tipo_solicitud, s.forzar, r.referencia_cliente
                       FROM solicitudes s JOIN registros r ON r.id = s.registro_id
                      WHERE r.canal = 'system' AND r.referencia_cliente LIKE 'conciliacion:%'`;
-    expect((await pg.query(system)).rows).toEqual([]);
+    expect((await sat.pg.query(system)).rows).toEqual([]);
     // A received document whose XML is held but no metadata covers yet is cancelled at SAT.
     const late = documents.find(
       (document) =>
         !issued(document) && document.vigente && expected.get(document.uuid)?.clase === 'XmlSinMetadata',
     ) as CorpusDocument;
     expect(late).toBeDefined();
-    await fetch(`${simulator.url}/_simulator/cancellations`, {
+    await fetch(`${sat.simulator.url}/_simulator/cancellations`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ uuid: late.uuid }),
@@ -569,7 +542,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
     planted.cancelled.add(late.uuid);
 
     // The clock reaches the next run: moved to now, as the runner moves a pending job.
-    const pool = new Pool({ connectionString: database.url, max: 2 });
+    const pool = new Pool({ connectionString: sat.app.database.url, max: 2 });
     const runner = new JobRunner({
       pool,
       logger: createLogger({ stream: new PassThrough() }),
@@ -580,11 +553,10 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
     await runner.stop();
     await pool.end();
 
-    const rows = await (async () => {
-      const deadline = Date.now() + 120_000;
-      for (;;) {
+    const rows = await eventually(
+      async () => {
         const found = (
-          await pg.query<{
+          await sat.pg.query<{
             id: string;
             estado: string;
             contexto: string;
@@ -594,17 +566,17 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
           }>(system)
         ).rows;
         if (found.length === 2 && found.every((row) => FINAL.includes(row.estado))) return found;
-        if (Date.now() > deadline) throw new Error(`re-check solicitudes: ${JSON.stringify(found)}`);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    })();
+        throw new Error(`re-check solicitudes: ${JSON.stringify(found)}`);
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
     // January is the only month with XML held: both sides, metadata, forced, one reference for the run.
     expect(rows.map((row) => [row.contexto, row.tipo_solicitud, row.forzar, row.estado]).sort()).toEqual([
       ['Emitidos', 'Metadata', true, 'Completada'],
       ['Recibidos', 'Metadata', true, 'Completada'],
     ]);
     expect(rows[0]?.referencia_cliente).toMatch(/^conciliacion:EKU9003173C9:CFDI:2026-01:\d{4}-\d{2}-\d{2}$/);
-    const { rows: periods } = await pg.query<{ inicio: Date; fin: Date }>(
+    const { rows: periods } = await sat.pg.query<{ inicio: Date; fin: Date }>(
       `SELECT fecha_inicial AS inicio, fecha_final AS fin FROM solicitudes WHERE id = $1`,
       [rows[0]?.id],
     );
@@ -613,7 +585,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
       at('2026-02-01T00:00:00').getTime(),
     ]);
     // The next run is one interval away.
-    const { rows: next } = await pg.query<{ at: Date }>(
+    const { rows: next } = await sat.pg.query<{ at: Date }>(
       `SELECT next_run_at AS at FROM agenda_jobs WHERE name = $1`,
       [STATUS_RECHECK_JOB],
     );
@@ -623,7 +595,7 @@ describe('reconciliation of metadata against held XML, over the simulated corpus
     classify(documents, () => true);
     expect(countOf('XmlSinMetadata')).toBe(0);
     expect(expected.get(late.uuid)?.clase).toBe('XmlDeCancelado');
-    const { resumen, diferencias } = await conciliar(client, { IncluirXmlSinMetadata: true });
+    const { resumen, diferencias } = await conciliar(sat.client, { IncluirXmlSinMetadata: true });
     expect(resumen).toEqual({
       DocumentosEnMetadata: expected.size,
       ConXml: countOf('ConXml'),

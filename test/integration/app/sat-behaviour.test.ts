@@ -1,13 +1,6 @@
-import { PassThrough } from 'node:stream';
-import { Client } from 'pg';
-import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { Corpus } from '../../../src/sat-simulator/corpus';
 import { fromMexicoTime } from '../../../src/sat-simulator/mexico-time';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { eventually } from '../../helpers/eventually';
 import { satNextDayThreshold } from '../../helpers/sat-day-threshold';
 import {
   finalState as waitFinal,
@@ -16,6 +9,7 @@ import {
   storedUuids,
   type TipoSolicitud,
 } from '../../helpers/solicitud-checks';
+import { startWithSimulatedSat, type SimulatedSatApp } from '../../helpers/simulated-sat-app';
 
 /*
  * SAT as it really behaves (issue 17), played by the simulator over HTTP against the whole service:
@@ -32,50 +26,30 @@ jest.setTimeout(240_000);
 type Tipo = TipoSolicitud;
 
 describe('SAT as it really behaves', () => {
-  let database: EmptyDatabase;
-  let simulator: RunningSatSimulator;
-  let application: RunningApplication;
-  let client: soap.Client;
-  let pg: Client;
+  let sat: SimulatedSatApp;
   const corpus = new Corpus({ documentsPerDay: DOCUMENTS_PER_DAY, seed: SEED });
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_sat_behaviour');
-    simulator = await startSatSimulator({
-      delaySeconds: 0,
-      documentsPerDay: DOCUMENTS_PER_DAY,
-      seed: SEED,
-      perPackage: 4,
-    });
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 17).toString('base64'),
-        SAT_MODE: 'simulator',
-        SAT_BASE_URL: simulator.url,
-        SAT_IDLE_TIMEOUT_MS: '1500',
-        JOB_RETRY_DELAY_SECONDS: '1',
-        VERIFY_INITIAL_DELAY_SECONDS: '1',
-        SIZING_MAX_WAIT: '4s',
-        DATA_DIR: '/tmp/dm-sat-behaviour-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
+    sat = await startWithSimulatedSat(
+      {
+        delaySeconds: 0,
+        documentsPerDay: DOCUMENTS_PER_DAY,
+        seed: SEED,
+        perPackage: 4,
+      },
+      {
+        name: 'dm_sat_behaviour',
+        env: {
+          SAT_IDLE_TIMEOUT_MS: '1500',
+          JOB_RETRY_DELAY_SECONDS: '1',
+          VERIFY_INITIAL_DELAY_SECONDS: '1',
+          SIZING_MAX_WAIT: '4s',
+        },
+      },
     );
-    client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    pg = new Client({ connectionString: database.url });
-    await pg.connect();
   });
 
-  afterAll(async () => {
-    await pg.end();
-    await application.close();
-    await simulator.close();
-    await database.drop();
-  });
+  afterAll(() => sat.close());
 
   async function register(
     tipo: Tipo,
@@ -83,7 +57,7 @@ describe('SAT as it really behaves', () => {
     fechaFinal: string,
     extra: Record<string, unknown> = {},
   ): Promise<string> {
-    const [registered] = await registerSolicitud(client, {
+    const [registered] = await registerSolicitud(sat.client, {
       Rfc: RFC,
       FechaInicial: fechaInicial,
       FechaFinal: fechaFinal,
@@ -95,14 +69,14 @@ describe('SAT as it really behaves', () => {
     return registered?.IdSolicitud as string;
   }
 
-  const finalState = (id: string): ReturnType<typeof waitFinal> => waitFinal(pg, id);
+  const finalState = (id: string): ReturnType<typeof waitFinal> => waitFinal(sat.pg, id);
   const issued = (from: string, to: string): string[] => issuedUuids(corpus, RFC, from, to);
-  const stored = (id: string, tipo: Tipo): Promise<string[]> => storedUuids(pg, id, tipo);
+  const stored = (id: string, tipo: Tipo): Promise<string[]> => storedUuids(sat.pg, id, tipo);
 
   /** The requests SAT accepted for the period starting at `from` (or one second earlier, widened). */
   function accepted(tipo: Tipo, from: string): { start: number | undefined; id: string }[] {
     const start = (fromMexicoTime(from) as Date).getTime();
-    return simulator.state.registry
+    return sat.simulator.state.registry
       .all()
       .filter(
         (request) =>
@@ -116,7 +90,7 @@ describe('SAT as it really behaves', () => {
 
   /** No criteria SAT limits was asked more than twice (XML; metadata too when the switch is on). */
   function noCriteriaOverspent(): void {
-    const overspent = simulator.state.registry
+    const overspent = sat.simulator.state.registry
       .lifetimeCounts()
       .filter((entry) => entry.criteria.tipoSolicitud === 'CFDI' && entry.count > 2);
     expect(overspent).toEqual([]);
@@ -139,8 +113,8 @@ describe('SAT as it really behaves', () => {
         const from = fault === 'acceptThenTimeout' ? '2025-03-03T00:00:00' : '2025-03-10T00:00:00';
         const to = fault === 'acceptThenTimeout' ? '2025-03-04T23:59:59' : '2025-03-11T23:59:59';
         await indexed(from, to);
-        const callsBefore = simulator.state.calls.solicitud;
-        simulator.state.failNext('solicitud', fault);
+        const callsBefore = sat.simulator.state.calls.solicitud;
+        sat.simulator.state.failNext('solicitud', fault);
         const id = await register('CFDI', from, to);
         await completes(id, 'CFDI', from, to);
         const start = (fromMexicoTime(from) as Date).getTime();
@@ -150,19 +124,19 @@ describe('SAT as it really behaves', () => {
             .map((request) => request.start)
             .sort(),
         ).toEqual([start - 1000, start]);
-        expect(simulator.state.calls.solicitud - callsBefore).toBe(2);
-        const counts = simulator.state.registry
+        expect(sat.simulator.state.calls.solicitud - callsBefore).toBe(2);
+        const counts = sat.simulator.state.registry
           .lifetimeCounts()
           .filter((entry) => entry.criteria.tipoSolicitud === 'CFDI' && entry.criteria.start !== undefined)
           .filter((entry) => Math.abs((entry.criteria.start as Date).getTime() - start) <= 1000);
         expect(counts.map((entry) => entry.count)).toEqual([1, 1]);
         // One part, which records the period really asked for; the ledger counts both sends.
-        const { rows } = await pg.query<{ estado: string; inicio: Date }>(
+        const { rows } = await sat.pg.query<{ estado: string; inicio: Date }>(
           `SELECT estado, periodo_inicio AS inicio FROM sat_requests WHERE solicitud_id = $1`,
           [id],
         );
         expect(rows).toEqual([{ estado: 'Terminada', inicio: new Date(start - 1000) }]);
-        const { rows: ledger } = await pg.query<{ inicio: string; veces: number }>(
+        const { rows: ledger } = await sat.pg.query<{ inicio: string; veces: number }>(
           `SELECT criterios->>'inicio' AS inicio, veces FROM sat_criteria_usage
             WHERE criterios->>'tipoSolicitud' = 'CFDI' AND criterios->>'fin' = $1 ORDER BY 1`,
           [new Date((fromMexicoTime(to) as Date).getTime() + 1000).toISOString()],
@@ -178,14 +152,14 @@ describe('SAT as it really behaves', () => {
       const from = '2025-03-17T00:00:00';
       const to = '2025-03-18T23:59:59';
       await indexed(from, to);
-      const callsBefore = simulator.state.calls.solicitud;
-      simulator.state.failNext('solicitud', 'acceptThen404');
+      const callsBefore = sat.simulator.state.calls.solicitud;
+      sat.simulator.state.failNext('solicitud', 'acceptThen404');
       const id = await register('CFDI', from, to);
       await completes(id, 'CFDI', from, to);
       const requests = accepted('CFDI', from);
       expect(requests).toHaveLength(1);
-      expect(simulator.state.calls.solicitud - callsBefore).toBe(1);
-      const { rows } = await pg.query<{ id: string }>(
+      expect(sat.simulator.state.calls.solicitud - callsBefore).toBe(1);
+      const { rows } = await sat.pg.query<{ id: string }>(
         `SELECT id_solicitud_sat AS id FROM sat_requests WHERE solicitud_id = $1`,
         [id],
       );
@@ -206,7 +180,7 @@ describe('SAT as it really behaves', () => {
       expect(starts.sort()).toEqual([start - 1000, start, start]);
       // Every Solicita was accepted: we never earned a 5002.
       noCriteriaOverspent();
-      const { rows } = await pg.query<{ inicio: string; veces: number }>(
+      const { rows } = await sat.pg.query<{ inicio: string; veces: number }>(
         `SELECT criterios->>'inicio' AS inicio, veces FROM sat_criteria_usage
           WHERE criterios->>'tipoSolicitud' = 'CFDI' AND criterios->>'fin' = $1 ORDER BY 1`,
         [new Date((fromMexicoTime(to) as Date).getTime() + 1000).toISOString()],
@@ -218,11 +192,11 @@ describe('SAT as it really behaves', () => {
     });
 
     it('metadata counted by SAT too: its 5002 is met by a wider period, and then avoided', async () => {
-      simulator.state.setCountMetadataLifetime(true);
+      sat.simulator.state.setCountMetadataLifetime(true);
       try {
         const from = '2025-04-14T00:00:00';
         const to = '2025-04-15T23:59:59';
-        const callsBefore = simulator.state.calls.solicitud;
+        const callsBefore = sat.simulator.state.calls.solicitud;
         for (let time = 0; time < 4; time += 1) {
           await completes(await register('Metadata', from, to, { Forzar: true }), 'Metadata', from, to);
         }
@@ -233,9 +207,9 @@ describe('SAT as it really behaves', () => {
             .sort(),
         ).toEqual([start - 1000, start - 1000, start, start]);
         // Four accepted plus the one 5002 that taught us: the fourth went wider without asking.
-        expect(simulator.state.calls.solicitud - callsBefore).toBe(5);
+        expect(sat.simulator.state.calls.solicitud - callsBefore).toBe(5);
       } finally {
-        simulator.state.setCountMetadataLifetime(false);
+        sat.simulator.state.setCountMetadataLifetime(false);
       }
     });
   });
@@ -244,15 +218,15 @@ describe('SAT as it really behaves', () => {
     const from = '2025-05-05T00:00:00';
     const to = '2025-05-07T23:59:59';
     await indexed(from, to);
-    const tokensBefore = simulator.state.tokensIssued();
-    simulator.state.failNext('solicitud', 'tokenRefusedFault');
-    simulator.state.failNext('verificacion', 'tokenRefused401');
-    simulator.state.failNext('descarga', 'tokenRefused403');
-    simulator.state.failNext('descarga', 'expiredToken');
+    const tokensBefore = sat.simulator.state.tokensIssued();
+    sat.simulator.state.failNext('solicitud', 'tokenRefusedFault');
+    sat.simulator.state.failNext('verificacion', 'tokenRefused401');
+    sat.simulator.state.failNext('descarga', 'tokenRefused403');
+    sat.simulator.state.failNext('descarga', 'expiredToken');
     const id = await register('CFDI', from, to);
     await completes(id, 'CFDI', from, to);
-    expect(simulator.state.faults.pending()).toBe(0);
-    expect(simulator.state.tokensIssued() - tokensBefore).toBeGreaterThanOrEqual(4);
+    expect(sat.simulator.state.faults.pending()).toBe(0);
+    expect(sat.simulator.state.tokensIssued() - tokensBefore).toBeGreaterThanOrEqual(4);
     expect(accepted('CFDI', from)).toHaveLength(1);
   });
 
@@ -260,20 +234,21 @@ describe('SAT as it really behaves', () => {
     const from = '2025-05-12T00:00:00';
     const to = '2025-05-13T23:59:59';
     await indexed(from, to);
-    simulator.state.failNext('verificacion', { codEstatus: '5011' });
+    sat.simulator.state.failNext('verificacion', { codEstatus: '5011' });
     const id = await register('CFDI', from, to);
-    let waiting: { id: string; next: Date } | undefined;
-    for (let look = 0; look < 200 && !waiting; look += 1) {
-      const { rows } = await pg.query<{ id: string; next: Date }>(
-        `SELECT id, next_check_at AS next FROM sat_requests
-          WHERE solicitud_id = $1 AND next_check_at >= $2`,
-        [id, satNextDayThreshold()],
-      );
-      waiting = rows[0];
-      if (!waiting) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(waiting).toBeDefined();
-    const next = waiting?.next as Date;
+    const waiting = await eventually(
+      async () => {
+        const { rows } = await sat.pg.query<{ id: string; next: Date }>(
+          `SELECT id, next_check_at AS next FROM sat_requests
+            WHERE solicitud_id = $1 AND next_check_at >= $2`,
+          [id, satNextDayThreshold()],
+        );
+        expect(rows[0]).toBeDefined();
+        return rows[0] as { id: string; next: Date };
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    const next = waiting.next;
     const mexicoClock = new Intl.DateTimeFormat('en-GB', {
       timeZone: 'America/Mexico_City',
       hour: '2-digit',
@@ -283,19 +258,19 @@ describe('SAT as it really behaves', () => {
     // Midnight in Mexico City, spread over the first ten minutes; the job is scheduled then.
     expect(mexicoClock).toMatch(/^00:0\d$/);
     expect(next.getTime() - Date.now()).toBeLessThanOrEqual(24 * 3_600_000 + 10 * 60_000);
-    const { rows: jobs } = await pg.query<{ at: Date }>(
+    const { rows: jobs } = await sat.pg.query<{ at: Date }>(
       `SELECT next_run_at AS at FROM agenda_jobs WHERE name = 'verificar' AND data->>'key' = $1`,
-      [waiting?.id],
+      [waiting.id],
     );
     expect(jobs[0]?.at.getTime()).toBe(next.getTime());
-    expect((await pg.query('SELECT estado FROM solicitudes WHERE id = $1', [id])).rows[0]?.estado).toBe(
+    expect((await sat.pg.query('SELECT estado FROM solicitudes WHERE id = $1', [id])).rows[0]?.estado).toBe(
       'EnProceso',
     );
     // The day passes.
-    await pg.query(`UPDATE sat_requests SET next_check_at = now() WHERE id = $1`, [waiting?.id]);
-    await pg.query(
+    await sat.pg.query(`UPDATE sat_requests SET next_check_at = now() WHERE id = $1`, [waiting.id]);
+    await sat.pg.query(
       `UPDATE agenda_jobs SET next_run_at = now() WHERE name = 'verificar' AND data->>'key' = $1`,
-      [waiting?.id],
+      [waiting.id],
     );
     await completes(id, 'CFDI', from, to);
   });
@@ -303,13 +278,13 @@ describe('SAT as it really behaves', () => {
   it('XML does not wait for sizing metadata SAT keeps at state 1: after SIZING_MAX_WAIT it is asked by day', async () => {
     const from = '2025-07-07T00:00:00';
     const to = '2025-07-09T23:59:59';
-    simulator.state.setHoldAccepted({ Metadata: 3600 });
+    sat.simulator.state.setHoldAccepted({ Metadata: 3600 });
     try {
       const id = await register('CFDI', from, to);
       await completes(id, 'CFDI', from, to);
       const xml = accepted('CFDI', from);
       expect(xml).toHaveLength(1);
-      const days = simulator.state.registry
+      const days = sat.simulator.state.registry
         .all()
         .filter(
           (request) =>
@@ -320,20 +295,20 @@ describe('SAT as it really behaves', () => {
         );
       expect(days).toHaveLength(3);
       // The sizing metadata is still at state 1 at SAT; it goes on, for later periods.
-      const sizing = simulator.state.registry
+      const sizing = sat.simulator.state.registry
         .all()
         .filter((request) => request.criteria.tipoSolicitud === 'Metadata' && !request.outcome);
       expect(sizing.length).toBeGreaterThanOrEqual(1);
-      expect(simulator.state.registry.status(sizing[0]!, new Date())).toEqual({ estado: 1 });
+      expect(sat.simulator.state.registry.status(sizing[0]!, new Date())).toEqual({ estado: 1 });
       // Released, the sizing metadata completes too (and leaves no download behind for later tests).
-      simulator.state.setHoldAccepted({});
-      const { rows } = await pg.query<{ id: string }>(
+      sat.simulator.state.setHoldAccepted({});
+      const { rows } = await sat.pg.query<{ id: string }>(
         `SELECT id FROM solicitudes WHERE referencia_cliente = 'dimensionar:' || $1`,
         [id],
       );
       expect(await finalState(rows[0]?.id as string)).toEqual({ estado: 'Completada', codigo: null });
     } finally {
-      simulator.state.setHoldAccepted({});
+      sat.simulator.state.setHoldAccepted({});
     }
   });
 
@@ -341,10 +316,10 @@ describe('SAT as it really behaves', () => {
     it('a .txt without its header is reported on the package (file and line), never Indexado with 0 rows in silence', async () => {
       const from = '2025-06-02T00:00:00';
       const to = '2025-06-03T23:59:59';
-      simulator.state.failNext('descarga', 'metadataWithoutHeader');
+      sat.simulator.state.failNext('descarga', 'metadataWithoutHeader');
       const id = await register('Metadata', from, to);
       expect(await finalState(id)).toEqual({ estado: 'Completada', codigo: null });
-      const { rows } = await pg.query<{ estado: string; codigo: string; mensaje: string; rows: number }>(
+      const { rows } = await sat.pg.query<{ estado: string; codigo: string; mensaje: string; rows: number }>(
         `SELECT p.estado, p.codigo, p.mensaje,
                 (SELECT count(*)::int FROM cfdi_metadata m WHERE m.paquete_id = p.id) AS rows
            FROM paquetes p WHERE p.solicitud_id = $1`,
@@ -358,10 +333,10 @@ describe('SAT as it really behaves', () => {
     it('a .txt in Windows-1252 is indexed with every name right, and the package says which encoding', async () => {
       const from = '2025-06-09T00:00:00';
       const to = '2025-06-10T23:59:59';
-      simulator.state.failNext('descarga', 'metadataWindows1252');
+      sat.simulator.state.failNext('descarga', 'metadataWindows1252');
       const id = await register('Metadata', from, to);
       await completes(id, 'Metadata', from, to);
-      const { rows: paquetes } = await pg.query<{ codigo: string; mensaje: string }>(
+      const { rows: paquetes } = await sat.pg.query<{ codigo: string; mensaje: string }>(
         `SELECT codigo, mensaje FROM paquetes WHERE solicitud_id = $1`,
         [id],
       );
@@ -376,7 +351,7 @@ describe('SAT as it really behaves', () => {
           [document.nombreEmisor, document.nombreReceptor],
         ]),
       );
-      const { rows } = await pg.query<{ uuid: string; emisor: string; receptor: string }>(
+      const { rows } = await sat.pg.query<{ uuid: string; emisor: string; receptor: string }>(
         `SELECT upper(m.uuid::text) AS uuid, m.nombre_emisor AS emisor, m.nombre_receptor AS receptor
            FROM cfdi_metadata m JOIN paquetes p ON p.id = m.paquete_id WHERE p.solicitud_id = $1`,
         [id],

@@ -1,18 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { Client } from 'pg';
-import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
+import type { Client } from 'pg';
+import type * as soap from 'soap';
 import { createDataSource, Tenant } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { ApiUserService } from '../../../src/services/accounts';
 import { FielVault, SecretBox, masterKeyFrom } from '../../../src/services/secrets';
 import { WebUserService } from '../../../src/services/web-access';
 import { spawnCli } from '../../helpers/cli';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { demoSoapClient, signedSoapClient } from '../../helpers/demo-soap-client';
+import { pause, until as polled } from '../../helpers/eventually';
 import { Browser } from '../../helpers/web-browser';
 
 const RFC = 'EKU9003173C9';
@@ -42,37 +40,28 @@ interface Detalle {
  * waits, and the solicitud completes once SAT recovers.
  */
 describe('SAT health signal and raw SAT trail in the running service', () => {
-  let database: EmptyDatabase;
   let simulator: RunningSatSimulator;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let pg: Client;
   let demo: soap.Client;
   let otra: soap.Client;
   let trailed = '';
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_sat_observability');
     simulator = await startSatSimulator({ delaySeconds: 0, documentsPerDay: 6, perPackage: 2 });
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
+    application = await startTestApp({
+      name: 'dm_sat_observability',
+      env: {
         MASTER_KEY,
-        SAT_MODE: 'simulator',
         SAT_BASE_URL: simulator.url,
         JOB_RETRY_DELAY_SECONDS: '1',
         VERIFY_INITIAL_DELAY_SECONDS: '1',
-        DATA_DIR: '/tmp/dm-sat-observability-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
-    pg = new Client({ connectionString: database.url });
-    await pg.connect();
+      },
+    });
+    pg = application.pg;
 
     // A second tenant with the same e.firma, that never opted into the trail.
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    const dataSource = createDataSource({ url: application.database.url, poolSize: 1 });
     await dataSource.initialize();
     try {
       const box = new SecretBox(masterKeyFrom(Buffer.from(MASTER_KEY, 'base64')), []);
@@ -98,18 +87,13 @@ describe('SAT health signal and raw SAT trail in the running service', () => {
     } finally {
       await dataSource.destroy();
     }
-    const wsdl = `${application.url}/soap/DescargaMasiva?wsdl`;
-    demo = await soap.createClientAsync(wsdl);
-    demo.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    otra = await soap.createClientAsync(wsdl);
-    otra.setSecurity(new soap.WSSecurity('otra', 'otra-secreta-123', { passwordType: 'PasswordText' }));
+    demo = await demoSoapClient(application.url);
+    otra = await signedSoapClient(application.url, 'otra', 'otra-secreta-123');
   });
 
   afterAll(async () => {
-    await pg.end();
     await application.close();
     await simulator.close();
-    await database.drop();
   });
 
   async function register(
@@ -135,14 +119,8 @@ describe('SAT health signal and raw SAT trail in the running service', () => {
     return answer.Solicitud as Detalle;
   }
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, seconds = 90): Promise<T> {
-    const deadline = Date.now() + seconds * 1000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+  function until<T>(what: string, probe: () => Promise<T | undefined>, seconds = 90): Promise<T> {
+    return polled(what, probe, { timeoutMs: seconds * 1000, intervalMs: 500 });
   }
 
   async function completed(client: soap.Client, id: string): Promise<void> {
@@ -157,7 +135,7 @@ describe('SAT health signal and raw SAT trail in the running service', () => {
 
   it('keeps every SAT envelope of an opted-in tenant, without token or package, and nothing of another', async () => {
     // Spawned, not run synchronously: this process also serves the application meanwhile.
-    const env = { DATABASE_URL: database.url, MASTER_KEY };
+    const env = { DATABASE_URL: application.database.url, MASTER_KEY };
     const cli = await spawnCli(['tenant', 'set', 'demo', '--sat-trail', 'on'], env).finished;
     expect(cli.stderr).toBe('');
     expect(cli.stdout).toContain('Tenant demo: SAT trail on.');
@@ -170,7 +148,7 @@ describe('SAT health signal and raw SAT trail in the running service', () => {
     const untrailed = await register(otra, '2026-02-01', '2026-02-05');
     await completed(otra, untrailed);
     // The last answers' rows are written just after the call; give them a moment.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await pause(500);
 
     const { rows } = await pg.query<{
       solicitud_id: string;

@@ -1,13 +1,17 @@
-import { PassThrough } from 'node:stream';
-import { Client } from 'pg';
-import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
+import type { Client } from 'pg';
 import { startSatSimulator, type InjectedFault, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { Corpus } from '../../../src/sat-simulator/corpus';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { demoSoapClient } from '../../helpers/demo-soap-client';
+import { pause } from '../../helpers/eventually';
 import { satNextDayThreshold } from '../../helpers/sat-day-threshold';
+import {
+  expectWindowsStored,
+  registerWindows,
+  statesOf,
+  twoDayWindows,
+  untilAllFinal,
+} from '../../helpers/solicitud-batches';
 
 /*
  * Fifty solicitudes through a SAT that misbehaves in every way issue 17 lists, mixed at random from a
@@ -21,7 +25,6 @@ const RFC = 'EKU9003173C9';
 const SEED = process.env.SOAK_SEED ?? 'sat-soak';
 const DOCUMENTS_PER_DAY = 5;
 const SOLICITUDES = 50;
-const DAY_MS = 86_400_000;
 const FAULTS: readonly InjectedFault[] = [
   'acceptThenTimeout',
   'acceptThenDrop',
@@ -38,13 +41,11 @@ const FAULTS: readonly InjectedFault[] = [
 jest.setTimeout(600_000);
 
 describe('fifty solicitudes through a SAT misbehaving in every known way', () => {
-  let database: EmptyDatabase;
   let simulator: RunningSatSimulator;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let pg: Client;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_sat_soak');
     simulator = await startSatSimulator({
       delaySeconds: 1,
       documentsPerDay: DOCUMENTS_PER_DAY,
@@ -56,13 +57,9 @@ describe('fifty solicitudes through a SAT misbehaving in every known way', () =>
       countMetadataLifetime: true,
       dailyRequestLimit: 40,
     });
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 19).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_sat_soak',
+      env: {
         SAT_BASE_URL: simulator.url,
         SAT_IDLE_TIMEOUT_MS: '1500',
         JOB_RETRY_DELAY_SECONDS: '1',
@@ -70,20 +67,14 @@ describe('fifty solicitudes through a SAT misbehaving in every known way', () =>
         VERIFY_MAX_DELAY_SECONDS: '3',
         WORKER_CONCURRENCY: '12',
         WORKER_RFC_CONCURRENCY: '10',
-        DATA_DIR: '/tmp/dm-sat-soak-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
-    pg = new Client({ connectionString: database.url });
-    await pg.connect();
+      },
+    });
+    pg = application.pg;
   });
 
   afterAll(async () => {
-    await pg.end();
     await application.close();
     await simulator.close();
-    await database.drop();
   });
 
   /**
@@ -126,80 +117,34 @@ describe('fifty solicitudes through a SAT misbehaving in every known way', () =>
     };
     const first = new Set(await sample());
     if (first.size === 0) return [];
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await pause(3000);
     return (await sample()).filter((key) => first.has(key));
   }
 
   it('ends every one Completada, with its exact documents, no criteria overspent, nothing orphaned', async () => {
     const corpus = new Corpus({ documentsPerDay: DOCUMENTS_PER_DAY, seed: 'sat-soak-corpus' });
-    const windows: { start: Date; tipo: 'CFDI' | 'Metadata'; expected: string[] }[] = [];
-    for (let day = Date.UTC(2025, 8, 1); windows.length < SOLICITUDES; day += 2 * DAY_MS) {
-      // 06:00 UTC is midnight in Mexico City (no DST since 2022).
-      const start = new Date(day + 6 * 3_600_000);
-      const expected = [...corpus.documents(RFC, 'cfdi', start, new Date(start.getTime() + 2 * DAY_MS))]
-        .filter((document) => document.rfcEmisor === RFC)
-        .map((document) => document.uuid)
-        .sort();
-      if (expected.length > 0)
-        windows.push({ start, tipo: windows.length % 3 === 1 ? 'Metadata' : 'CFDI', expected });
-    }
-    const client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    const ids: string[] = [];
-    for (const window of windows) {
-      const day = window.start.toISOString().slice(0, 10);
-      const last = new Date(window.start.getTime() + DAY_MS).toISOString().slice(0, 10);
-      const [answer] = await client.RegistrarSolicitudAsync({
-        Rfc: RFC,
-        FechaInicial: `${day}T00:00:00`,
-        FechaFinal: `${last}T23:59:59`,
-        Contexto: 'Emitidos',
-        TipoSolicitud: window.tipo,
-      });
-      const [registered] = [].concat(answer.Resultados.Resultado) as {
-        IdSolicitud: string;
-        Estado: string;
-      }[];
-      expect(registered?.Estado).toBe('Registrada');
-      ids.push(registered?.IdSolicitud as string);
-    }
+    const windows = twoDayWindows(corpus, RFC, Date.UTC(2025, 8, 1), SOLICITUDES, (index) =>
+      index % 3 === 1 ? 'Metadata' : 'CFDI',
+    );
+    const client = await demoSoapClient(application.url);
+    const ids = await registerWindows(client, RFC, windows);
 
-    const deadline = Date.now() + 540_000;
-    let open = ids.length;
+    let round = 0;
     let daysPassed = 0;
     const orphaned = new Set<string>();
-    for (let round = 0; open > 0 && Date.now() < deadline; round += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+    await untilAllFinal(pg, ids, 540_000, async () => {
       if (await passTheDay()) daysPassed += 1;
       if (round % 10 === 9) for (const key of await orphans()) orphaned.add(key);
-      const { rows } = await pg.query<{ open: number }>(
-        `SELECT count(*)::int AS open FROM solicitudes
-          WHERE id = ANY($1) AND estado NOT IN ('Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida')`,
-        [ids],
-      );
-      open = rows[0]?.open ?? -1;
-    }
-    const { rows: states } = await pg.query<{ estado: string; codigo: string | null; total: number }>(
-      `SELECT estado, codigo, mensaje, count(*)::int AS total FROM solicitudes
-        WHERE id = ANY($1) GROUP BY estado, codigo, mensaje`,
-      [ids],
-    );
+      round += 1;
+    });
+    const states = await statesOf(pg, ids);
     expect({ seed: SEED, states }).toEqual({
       seed: SEED,
       states: [{ estado: 'Completada', codigo: null, mensaje: null, total: SOLICITUDES }],
     });
     expect([...orphaned]).toEqual([]);
 
-    for (const [index, id] of ids.entries()) {
-      const window = windows[index]!;
-      const table = window.tipo === 'Metadata' ? 'cfdi_metadata' : 'cfdi_documents';
-      const { rows } = await pg.query<{ uuid: string }>(
-        `SELECT DISTINCT upper(d.uuid::text) AS uuid FROM ${table} d JOIN paquetes p ON p.id = d.paquete_id
-          WHERE p.solicitud_id = $1 ORDER BY 1`,
-        [id],
-      );
-      expect({ id, uuids: rows.map((row) => row.uuid) }).toEqual({ id, uuids: window.expected });
-    }
+    await expectWindowsStored(pg, ids, windows);
 
     // The faults really happened, most kinds of them, and the daily limit was met at least once.
     const kinds = [...simulator.state.faultsInjected.keys()];

@@ -1,13 +1,7 @@
-import { PassThrough } from 'node:stream';
-import { Client } from 'pg';
-import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { Corpus } from '../../../src/sat-simulator/corpus';
 import { fromMexicoTime } from '../../../src/sat-simulator/mexico-time';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { finalState as finalRow } from '../../helpers/solicitud-checks';
+import { startWithSimulatedSat, type SimulatedSatApp } from '../../helpers/simulated-sat-app';
 
 /*
  * Since SAT's v1.5 it is metadata requests that users see stuck in state 1 for days, while XML
@@ -31,69 +25,38 @@ interface Resultado {
 }
 
 describe('sizing is time-boxed (SIZING_MAX_WAIT)', () => {
-  let database: EmptyDatabase;
-  let simulator: RunningSatSimulator;
-  let application: RunningApplication;
-  let client: soap.Client;
-  let pg: Client;
+  let sat: SimulatedSatApp;
   const corpus = new Corpus({ documentsPerDay: DOCUMENTS_PER_DAY, seed: SEED });
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_sizing_time_box');
-    simulator = await startSatSimulator({
-      delaySeconds: 0,
-      documentsPerDay: DOCUMENTS_PER_DAY,
-      seed: SEED,
-      perPackage: 50,
-    });
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-      SAT_MODE: 'simulator',
-      SAT_BASE_URL: simulator.url,
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      SIZING_MAX_WAIT: `${MAX_WAIT_SECONDS}s`,
-      DATA_DIR: '/tmp/dm-sizing-time-box-test',
-    });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
-    });
-    client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    pg = new Client({ connectionString: database.url });
-    await pg.connect();
+    sat = await startWithSimulatedSat(
+      {
+        delaySeconds: 0,
+        documentsPerDay: DOCUMENTS_PER_DAY,
+        seed: SEED,
+        perPackage: 50,
+      },
+      {
+        name: 'dm_sizing_time_box',
+        env: {
+          VERIFY_INITIAL_DELAY_SECONDS: '1',
+          SIZING_MAX_WAIT: `${MAX_WAIT_SECONDS}s`,
+        },
+      },
+    );
   });
 
-  afterAll(async () => {
-    await pg.end();
-    await application.close();
-    await simulator.close();
-    await database.drop();
-  });
+  afterAll(() => sat.close());
 
-  async function finalState(id: string): Promise<{ estado: string; codigo: string | null }> {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const { rows } = await pg.query<{ estado: string; codigo: string | null }>(
-        'SELECT estado, codigo FROM solicitudes WHERE id = $1',
-        [id],
-      );
-      const row = rows[0] ?? { estado: 'missing', codigo: null };
-      if (['Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida'].includes(row.estado)) return row;
-      if (Date.now() > deadline) throw new Error(`solicitud ${id} still ${row.estado}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-  }
+  const finalState = (id: string) => finalRow(sat.pg, id, 120_000);
 
   const period = { FechaInicial: '2026-09-01T00:00:00', FechaFinal: '2026-09-03T23:59:59' };
   const mexico = (text: string): number => (fromMexicoTime(text) as Date).getTime();
 
   it('asks for the XML by Mexico City day once the sizing metadata is overdue, and completes', async () => {
     // The first request SAT accepts for the RFC is the sizing metadata one: it never finishes.
-    simulator.state.registry.force('Stuck', RFC);
-    const [answer] = await client.RegistrarSolicitudAsync({
+    sat.simulator.state.registry.force('Stuck', RFC);
+    const [answer] = await sat.client.RegistrarSolicitudAsync({
       Rfc: RFC,
       Contexto: 'Emitidos',
       TipoSolicitud: 'CFDI',
@@ -118,7 +81,7 @@ describe('sizing is time-boxed (SIZING_MAX_WAIT)', () => {
       .map((document) => document.uuid)
       .sort();
     expect(expected.length).toBeGreaterThan(0);
-    const { rows: documents } = await pg.query<{ uuid: string }>(
+    const { rows: documents } = await sat.pg.query<{ uuid: string }>(
       `SELECT upper(d.uuid::text) AS uuid FROM cfdi_documents d JOIN paquetes p ON p.id = d.paquete_id
         WHERE p.solicitud_id = $1 ORDER BY 1`,
       [id],
@@ -127,7 +90,7 @@ describe('sizing is time-boxed (SIZING_MAX_WAIT)', () => {
 
     // SAT saw the metadata request (still in progress) and three XML requests, one per Mexico City
     // day, all sent after SIZING_MAX_WAIT.
-    const asked = simulator.state.registry.all();
+    const asked = sat.simulator.state.registry.all();
     const metadata = asked.filter((request) => request.criteria.tipoSolicitud === 'Metadata');
     expect(metadata).toHaveLength(1);
     expect(metadata[0]?.forced).toBe('Stuck');
@@ -142,7 +105,7 @@ describe('sizing is time-boxed (SIZING_MAX_WAIT)', () => {
       [mexico('2026-09-03T00:00:00'), mexico('2026-09-04T00:00:00')],
     ]);
 
-    const { rows: parent } = await pg.query<{ created: Date; estado: string; mensaje: string }>(
+    const { rows: parent } = await sat.pg.query<{ created: Date; estado: string; mensaje: string }>(
       `SELECT created_at AS created, estado, mensaje FROM sat_requests
         WHERE solicitud_id = $1 AND parent_id IS NULL`,
       [id],
@@ -153,7 +116,7 @@ describe('sizing is time-boxed (SIZING_MAX_WAIT)', () => {
     const waited = (parent[0]?.created as Date).getTime() + MAX_WAIT_SECONDS * 1000;
     for (const request of asked.filter((one) => one.criteria.tipoSolicitud === 'CFDI'))
       expect(request.createdAt.getTime()).toBeGreaterThanOrEqual(waited);
-    const { rows: children } = await pg.query<{ inicio: Date; estado: string; estimados: number | null }>(
+    const { rows: children } = await sat.pg.query<{ inicio: Date; estado: string; estimados: number | null }>(
       `SELECT periodo_inicio AS inicio, estado, documentos_estimados AS estimados FROM sat_requests
         WHERE solicitud_id = $1 AND parent_id IS NOT NULL ORDER BY periodo_inicio`,
       [id],
@@ -172,7 +135,7 @@ describe('sizing is time-boxed (SIZING_MAX_WAIT)', () => {
     );
 
     // The sizing metadata solicitud was not given up: it is still being polled.
-    const { rows: sizing } = await pg.query<{ estado: string; partes: string[] }>(
+    const { rows: sizing } = await sat.pg.query<{ estado: string; partes: string[] }>(
       `SELECT s.estado, array_agg(r.estado) AS partes FROM solicitudes s
          JOIN sat_requests r ON r.solicitud_id = s.id
         WHERE s.referencia_cliente = 'dimensionar:' || $1 GROUP BY s.id`,

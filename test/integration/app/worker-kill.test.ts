@@ -1,20 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { Client } from 'pg';
-import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import {
-  startSatSimulator,
-  type RunningSatSimulator,
-  type SimulatedRequest,
-} from '../../../src/sat-simulator';
+import type { SimulatedRequest } from '../../../src/sat-simulator';
 import { Corpus } from '../../../src/sat-simulator/corpus';
 import { fromMexicoTime } from '../../../src/sat-simulator/mexico-time';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { pause, until as polled } from '../../helpers/eventually';
+import { issuedUuids, storedUuids } from '../../helpers/solicitud-checks';
+import { spawnWorker } from '../../helpers/worker-process';
+import { startWithSimulatedSat, type SimulatedSatApp } from '../../helpers/simulated-sat-app';
 
 /*
  * A worker process killed with SIGKILL in the middle of each step (a SAT call in flight for solicita and
@@ -23,7 +15,6 @@ import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-dat
  * its documents those of the corpus, and SAT asked once.
  */
 
-const root = path.join(__dirname, '../../..');
 const RFC = 'EKU9003173C9';
 const SEED = 'worker-kill';
 const DOCUMENTS_PER_DAY = 6;
@@ -31,44 +22,28 @@ const DOCUMENTS_PER_DAY = 6;
 jest.setTimeout(150_000);
 
 describe('workers killed mid-step (SIGKILL) and replaced', () => {
-  let database: EmptyDatabase;
-  let simulator: RunningSatSimulator;
-  let api: RunningApplication;
-  let client: soap.Client;
-  let pg: Client;
+  let sat: SimulatedSatApp;
   let env: Record<string, string>;
   const workers: ChildProcess[] = [];
   const corpus = new Corpus({ documentsPerDay: DOCUMENTS_PER_DAY, seed: SEED });
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_worker_kill');
-    simulator = await startSatSimulator({
-      delaySeconds: 0,
-      documentsPerDay: DOCUMENTS_PER_DAY,
-      seed: SEED,
-      perPackage: 4,
-    });
-    env = {
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 8).toString('base64'),
-      SAT_MODE: 'simulator',
-      SAT_BASE_URL: simulator.url,
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      JOB_RETRY_DELAY_SECONDS: '1',
-      // A dead worker's job is taken over once its lock lapses.
-      JOB_LOCK_SECONDS: '4',
-      DATA_DIR: '/tmp/dm-worker-kill-test',
-      LOG_LEVEL: 'warn',
-    };
-    api = await startApplication(
-      loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', WORKERS_ENABLED: 'false' }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
+    sat = await startWithSimulatedSat(
+      { delaySeconds: 0, documentsPerDay: DOCUMENTS_PER_DAY, seed: SEED, perPackage: 4 },
+      {
+        name: 'dm_worker_kill',
+        env: {
+          VERIFY_INITIAL_DELAY_SECONDS: '1',
+          JOB_RETRY_DELAY_SECONDS: '1',
+          // A dead worker's job is taken over once its lock lapses.
+          JOB_LOCK_SECONDS: '4',
+          LOG_LEVEL: 'warn',
+          WORKERS_ENABLED: 'false',
+        },
+      },
     );
-    client = await soap.createClientAsync(`${api.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    pg = new Client({ connectionString: database.url });
-    await pg.connect();
+    // The workers share its database, key and files (a worker process runs its jobs whatever this says).
+    env = { ...sat.app.env };
   });
 
   // Exactly one live worker at each kill: a survivor of the previous case would take the step instead.
@@ -76,29 +51,11 @@ describe('workers killed mid-step (SIGKILL) and replaced', () => {
     await Promise.all(workers.splice(0).map((worker) => killed(worker)));
   });
 
-  afterAll(async () => {
-    await pg.end();
-    await api.close();
-    await simulator.close();
-    await database.drop();
-  });
+  afterAll(() => sat.close());
 
   async function startWorker(): Promise<ChildProcess> {
-    const worker = spawn(
-      process.execPath,
-      ['--require', require.resolve('tsx/cjs'), path.join(root, 'src/cli/main.ts'), 'worker'],
-      {
-        env: { PATH: process.env.PATH, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const worker = await spawnWorker(env);
     workers.push(worker);
-    await new Promise<void>((resolve, reject) => {
-      worker.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('Worker running')) resolve();
-      });
-      worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-    });
     return worker;
   }
 
@@ -109,27 +66,18 @@ describe('workers killed mid-step (SIGKILL) and replaced', () => {
     await exit;
   }
 
-  async function until<T>(
-    what: string,
-    probe: () => Promise<T | undefined>,
-    timeoutMs = 120_000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> =>
+    polled(what, probe, { timeoutMs: 120_000, intervalMs: 100 });
 
   async function estado(id: string): Promise<string> {
-    const { rows } = await pg.query<{ estado: string }>('SELECT estado FROM solicitudes WHERE id = $1', [id]);
+    const { rows } = await sat.pg.query<{ estado: string }>('SELECT estado FROM solicitudes WHERE id = $1', [
+      id,
+    ]);
     return rows[0]?.estado ?? 'missing';
   }
 
   async function register(from: string, to: string): Promise<string> {
-    const [answer] = await client.RegistrarSolicitudAsync({
+    const [answer] = await sat.client.RegistrarSolicitudAsync({
       Rfc: RFC,
       FechaInicial: `${from}T00:00:00`,
       FechaFinal: `${to}T23:59:59`,
@@ -149,9 +97,8 @@ describe('workers killed mid-step (SIGKILL) and replaced', () => {
       await until('Completada', async () => ((await estado(id)) === 'Completada' ? true : undefined)),
     ).toBe(true);
     const start = fromMexicoTime(`${from}T00:00:00`) as Date;
-    const end = new Date((fromMexicoTime(`${to}T23:59:59`) as Date).getTime() + 1000);
     const asked = (tipo: 'CFDI' | 'Metadata', at: number): SimulatedRequest[] =>
-      simulator.state.registry
+      sat.simulator.state.registry
         .all()
         .filter(
           (request) => request.criteria.tipoSolicitud === tipo && request.criteria.start?.getTime() === at,
@@ -162,25 +109,17 @@ describe('workers killed mid-step (SIGKILL) and replaced', () => {
     expect(asked('Metadata', start.getTime() - sizingWidenedSeconds * 1000)).toHaveLength(1);
     if (sizingWidenedSeconds > 0) expect(asked('Metadata', start.getTime())).toHaveLength(0);
 
-    const expected = [...corpus.documents(RFC, 'cfdi', start, end)]
-      .filter((document) => document.rfcEmisor === RFC)
-      .map((document) => document.uuid)
-      .sort();
-    const { rows: documents } = await pg.query<{ uuid: string }>(
-      `SELECT upper(d.uuid::text) AS uuid FROM cfdi_documents d JOIN paquetes p ON p.id = d.paquete_id
-        WHERE p.solicitud_id = $1 ORDER BY 1`,
-      [id],
-    );
-    expect(documents.map((row) => row.uuid)).toEqual(expected);
+    const expected = issuedUuids(corpus, RFC, `${from}T00:00:00`, `${to}T23:59:59`);
+    expect(await storedUuids(sat.pg, id, 'CFDI', { distinct: false })).toEqual(expected);
 
-    const { rows: paquetes } = await pg.query<{ id_paquete: string; sha256: string; tamano: string }>(
+    const { rows: paquetes } = await sat.pg.query<{ id_paquete: string; sha256: string; tamano: string }>(
       `SELECT id_paquete, sha256, tamano FROM paquetes WHERE solicitud_id = $1`,
       [id],
     );
     expect(new Set(paquetes.map((paquete) => paquete.id_paquete)).size).toBe(paquetes.length);
     expect(paquetes.length).toBe((xml[0]?.outcome?.paquetes ?? []).length);
     for (const paquete of paquetes) {
-      const [link] = await client.RecuperarLinkDescargaAsync({
+      const [link] = await sat.client.RecuperarLinkDescargaAsync({
         IdSolicitud: id,
         IdPaquete: paquete.id_paquete,
       });
@@ -192,11 +131,11 @@ describe('workers killed mid-step (SIGKILL) and replaced', () => {
 
   it('during Solicita: the call in flight is lost, the next worker asks SAT once (one second wider)', async () => {
     const worker = await startWorker();
-    const before = simulator.state.calls.solicitud;
-    simulator.state.failNext('solicitud', { latencyMs: 15_000 });
+    const before = sat.simulator.state.calls.solicitud;
+    sat.simulator.state.failNext('solicitud', { latencyMs: 15_000 });
     const id = await register('2026-01-01', '2026-01-06');
     await until('the Solicita call', async () =>
-      simulator.state.calls.solicitud > before ? true : undefined,
+      sat.simulator.state.calls.solicitud > before ? true : undefined,
     );
     await killed(worker);
     await startWorker();
@@ -206,40 +145,40 @@ describe('workers killed mid-step (SIGKILL) and replaced', () => {
 
   it('during Verifica: the next worker verifies again and downloads', async () => {
     const worker = await startWorker();
-    const before = simulator.state.calls.verificacion;
-    simulator.state.failNext('verificacion', { latencyMs: 15_000 });
+    const before = sat.simulator.state.calls.verificacion;
+    sat.simulator.state.failNext('verificacion', { latencyMs: 15_000 });
     const id = await register('2026-02-01', '2026-02-06');
     await until('the Verifica call', async () =>
-      simulator.state.calls.verificacion > before ? true : undefined,
+      sat.simulator.state.calls.verificacion > before ? true : undefined,
     );
     await killed(worker);
     await startWorker();
     await expectIntact(id, '2026-02-01', '2026-02-06');
     // The call cut short by the kill, then the new worker's own.
-    expect(simulator.state.calls.verificacion).toBeGreaterThanOrEqual(before + 2);
+    expect(sat.simulator.state.calls.verificacion).toBeGreaterThanOrEqual(before + 2);
   });
 
   it('half-way through a package download: nothing half-stored, downloaded again whole', async () => {
     const worker = await startWorker();
-    const before = simulator.state.calls.descarga;
-    simulator.state.failNext('descarga', { stallMidPackageMs: 15_000 });
+    const before = sat.simulator.state.calls.descarga;
+    sat.simulator.state.failNext('descarga', { stallMidPackageMs: 15_000 });
     const id = await register('2026-03-01', '2026-03-06');
     await until('the Descarga call', async () =>
-      simulator.state.calls.descarga > before ? true : undefined,
+      sat.simulator.state.calls.descarga > before ? true : undefined,
     );
     // Let the first half of the package reach the store before the worker dies.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await pause(300);
     await killed(worker);
     await startWorker();
     await expectIntact(id, '2026-03-01', '2026-03-06');
-    expect(Math.max(...simulator.state.downloads.values())).toBeLessThanOrEqual(2);
+    expect(Math.max(...sat.simulator.state.downloads.values())).toBeLessThanOrEqual(2);
   });
 
   it('as soon as a package is stored (around indexing): indexed once, nothing lost', async () => {
     const worker = await startWorker();
     const id = await register('2026-04-01', '2026-04-06');
     await until('a stored package', async () => {
-      const { rows } = await pg.query(
+      const { rows } = await sat.pg.query(
         `SELECT 1 FROM paquetes WHERE solicitud_id = $1 AND stored_at IS NOT NULL`,
         [id],
       );

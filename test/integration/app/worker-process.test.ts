@@ -1,48 +1,37 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
+import type { ChildProcess } from 'node:child_process';
 import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 import { runCliProcess } from '../../helpers/cli';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
-
-const root = path.join(__dirname, '../../..');
+import { demoSoapClient } from '../../helpers/demo-soap-client';
+import { eventually } from '../../helpers/eventually';
+import { spawnWorker } from '../../helpers/worker-process';
 
 describe('descarga-masiva worker (a separate process doing the SAT work)', () => {
-  let database: EmptyDatabase;
   let simulator: RunningSatSimulator;
-  let api: RunningApplication;
+  let api: PostgresTestApp;
   let worker: ChildProcess | undefined;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_worker');
     simulator = await startSatSimulator({ delaySeconds: 0 });
-    env = {
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 6).toString('base64'),
-      SAT_MODE: 'simulator',
-      SAT_BASE_URL: simulator.url,
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      DATA_DIR: '/tmp/dm-worker-test',
-      LOG_LEVEL: 'warn',
-    };
     // The API process registers; it runs no workers itself.
-    api = await startApplication(
-      loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', WORKERS_ENABLED: 'false' }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
+    api = await startTestApp({
+      name: 'dm_worker',
+      env: {
+        SAT_BASE_URL: simulator.url,
+        VERIFY_INITIAL_DELAY_SECONDS: '1',
+        LOG_LEVEL: 'warn',
+        WORKERS_ENABLED: 'false',
+      },
+    });
+    // The worker shares its database, key and files (a worker process runs its jobs whatever this says).
+    env = { ...api.env };
   });
 
   afterAll(async () => {
     worker?.kill('SIGTERM');
     await api.close();
     await simulator.close();
-    await database.drop();
   });
 
   it('refuses to start in simulator mode without the shared simulator URL', () => {
@@ -54,23 +43,9 @@ describe('descarga-masiva worker (a separate process doing the SAT work)', () =>
   });
 
   it('completes a solicitud registered through the API process', async () => {
-    worker = spawn(
-      process.execPath,
-      ['--require', require.resolve('tsx/cjs'), path.join(root, 'src/cli/main.ts'), 'worker'],
-      {
-        env: { PATH: process.env.PATH, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'), ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    await new Promise<void>((resolve, reject) => {
-      worker?.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('Worker running')) resolve();
-      });
-      worker?.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-    });
+    worker = await spawnWorker(env);
 
-    const client = await soap.createClientAsync(`${api.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
+    const client = await demoSoapClient(api.url);
     const [registered] = await client.RegistrarSolicitudAsync({
       Rfc: 'EKU9003173C9',
       FechaInicial: '2026-03-01T00:00:00',
@@ -79,14 +54,15 @@ describe('descarga-masiva worker (a separate process doing the SAT work)', () =>
       TipoSolicitud: 'Metadata',
     });
     const idSolicitud = (registered.Resultados.Resultado as { IdSolicitud: string }[])[0]?.IdSolicitud;
-    const deadline = Date.now() + 45_000;
-    let estado = '';
-    while (Date.now() < deadline) {
-      const [answer] = await client.RecuperarSolicitudAsync({ IdSolicitud: idSolicitud });
-      estado = (answer.Solicitud as { Estado: string }).Estado;
-      if (estado === 'Completada' || estado === 'Error' || estado === 'SinDatos') break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const estado = await eventually(
+      async () => {
+        const [answer] = await client.RecuperarSolicitudAsync({ IdSolicitud: idSolicitud });
+        const current = (answer.Solicitud as { Estado: string }).Estado;
+        if (!['Completada', 'Error', 'SinDatos'].includes(current)) throw new Error(`still ${current}`);
+        return current;
+      },
+      { timeoutMs: 45_000, intervalMs: 500 },
+    );
     expect(estado).toBe('Completada');
     expect(simulator.state.calls.solicitud).toBe(1);
   });

@@ -1,13 +1,4 @@
-import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-  type Dirent,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { rootEntries } from '../../../src/sat/packages';
@@ -24,34 +15,11 @@ import {
   zipOf,
   type StoredPackage,
 } from '../../helpers/stored-packages';
+import { filesUnder, mexicoMidnight, sha256OfFile, summaryCount } from '../../helpers/cli-output';
 
 const masterKey = Buffer.alloc(32, 5).toString('base64');
 const EKU = 'EKU9003173C9';
 const AAA = 'AAA010101AAA';
-
-/** 00:00 of a day in Mexico City (UTC-6 since 2022). */
-function mexicoDay(day: string): Date {
-  return new Date(`${day}T06:00:00Z`);
-}
-
-function sha256(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
-/** Every file under `root`, relative, sorted. */
-function filesUnder(root: string): string[] {
-  if (!existsSync(root)) return [];
-  return (readdirSync(root, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
-    .sort();
-}
-
-function summaryCount(result: CliResult, label: string): number {
-  const match = new RegExp(`^\\s+${label}:\\s+(\\d+)`, 'm').exec(result.stdout);
-  if (!match) throw new Error(`no "${label}" in the summary:\n${result.stdout}\n${result.stderr}`);
-  return Number(match[1]);
-}
 
 function documentFile(rfc: string, document: CorpusDocument): string {
   const fecha = satDate(document.fechaEmision);
@@ -101,18 +69,23 @@ describe('descarga-masiva export', () => {
     const damaged = await createTenant(database.dataSource, 'damaged');
     const ds = database.dataSource;
 
-    const march = [mexicoDay('2024-03-01'), mexicoDay('2024-03-11')] as const;
+    const march = [mexicoMidnight('2024-03-01'), mexicoMidnight('2024-03-11')] as const;
     receivedDocuments = corpusDocuments(EKU, 'Recibidos', ...march);
     retencionesDocuments = corpusDocuments(
       EKU,
       'Recibidos',
-      mexicoDay('2023-12-01'),
-      mexicoDay('2023-12-11'),
+      mexicoMidnight('2023-12-01'),
+      mexicoMidnight('2023-12-11'),
       {
         servicio: 'retenciones',
       },
     );
-    const issued = corpusDocuments(AAA, 'Emitidos', mexicoDay('2024-06-01'), mexicoDay('2024-06-06'));
+    const issued = corpusDocuments(
+      AAA,
+      'Emitidos',
+      mexicoMidnight('2024-06-01'),
+      mexicoMidnight('2024-06-06'),
+    );
     expect(receivedDocuments.length).toBeGreaterThan(3);
     expect(retencionesDocuments.length).toBeGreaterThan(1);
     expect(issued.length).toBeGreaterThan(1);
@@ -155,7 +128,7 @@ describe('descarga-masiva export', () => {
         contexto: 'Recibidos',
         tipoSolicitud: 'CFDI',
         tipoDocumento: 'Retenciones',
-        fechaInicial: mexicoDay('2023-12-01'),
+        fechaInicial: mexicoMidnight('2023-12-01'),
         storedAt: new Date('2024-05-10T12:00:00Z'),
         zip: simulatorPackage('A1B2C3D4-0003-4000-8000-000000000003_01', 'CFDI', retencionesDocuments),
         path: `${EKU}/2023/Recibidos-Retenciones/A1B2C3D4-0003-4000-8000-000000000003_01.zip`,
@@ -167,7 +140,7 @@ describe('descarga-masiva export', () => {
         idPaquete: 'A1B2C3D4-0004-4000-8000-000000000004_01',
         contexto: 'Emitidos',
         tipoSolicitud: 'CFDI',
-        fechaInicial: mexicoDay('2024-06-01'),
+        fechaInicial: mexicoMidnight('2024-06-01'),
         storedAt: new Date('2024-07-01T12:00:00Z'),
         zip: simulatorPackage('A1B2C3D4-0004-4000-8000-000000000004_01', 'CFDI', issued),
         path: `${AAA}/2024/Emitidos-CFDI/A1B2C3D4-0004-4000-8000-000000000004_01.zip`,
@@ -258,7 +231,7 @@ describe('descarga-masiva export', () => {
     expect(summaryCount(result, 'bytes copied')).toBe(bytes);
     expect(filesUnder(destination)).toEqual(Object.values(layout).sort());
     for (const [name, file] of Object.entries(layout))
-      expect(sha256(path.join(destination, file))).toBe(packages[name]?.sha256);
+      expect(sha256OfFile(path.join(destination, file))).toBe(packages[name]?.sha256);
     // Plain progress lines (stderr is no terminal here), one per package.
     expect(result.stderr).toMatch(/^Exporting 4 package\(s\)/m);
     expect(result.stderr).toMatch(/^\[4\/4\] copied /m);
@@ -297,7 +270,7 @@ describe('descarga-masiva export', () => {
     expect(resumed.stderr).toContain('an interrupted partial copy was discarded');
     expect(filesUnder(destination)).toEqual(Object.values(layout).sort());
     for (const [name, file] of Object.entries(layout))
-      expect(sha256(path.join(destination, file))).toBe(packages[name]?.sha256);
+      expect(sha256OfFile(path.join(destination, file))).toBe(packages[name]?.sha256);
   });
 
   it('filters by RFC and by stored date, and refuses an RFC the tenant does not have', () => {
@@ -323,7 +296,12 @@ describe('descarga-masiva export', () => {
     const destination = path.join(work, 'extract');
     const result = exportTo(destination, '--extract');
     expect(result.status).toBe(0);
-    const issued = corpusDocuments(AAA, 'Emitidos', mexicoDay('2024-06-01'), mexicoDay('2024-06-06'));
+    const issued = corpusDocuments(
+      AAA,
+      'Emitidos',
+      mexicoMidnight('2024-06-01'),
+      mexicoMidnight('2024-06-06'),
+    );
     const expected = [
       ...receivedDocuments.map((document) => ({ rfc: EKU, document, zip: layout.received })),
       ...retencionesDocuments.map((document) => ({ rfc: EKU, document, zip: layout.retenciones })),
@@ -389,7 +367,9 @@ describe('descarga-masiva export', () => {
     expect(filesUnder(destination)).toEqual([
       `${EKU}/2024/Recibidos-CFDI/F0F0F0F0-0001-4000-8000-000000000001_01.zip`,
     ]);
-    expect(sha256(path.join(destination, filesUnder(destination)[0] ?? ''))).toBe(packages.foreign?.sha256);
+    expect(sha256OfFile(path.join(destination, filesUnder(destination)[0] ?? ''))).toBe(
+      packages.foreign?.sha256,
+    );
   });
 
   it('refuses an unknown tenant, a bad --since, a missing --dest and a destination it cannot write', () => {

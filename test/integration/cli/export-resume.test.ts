@@ -1,105 +1,33 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, type Dirent } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createObjectStore } from '../../../src/storage';
 import { spawnCli } from '../../helpers/cli';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database';
-import { startS3Server, type S3TestServer } from '../../helpers/s3-server';
-import { startStallingProxy, type StallingProxy } from '../../helpers/stalling-proxy';
-import {
-  corpusDocuments,
-  createTenant,
-  simulatorPackage,
-  storePackage,
-  type StoredPackage,
-} from '../../helpers/stored-packages';
+import { startS3Scene, storeFourMonths, type S3Scene } from '../../helpers/s3-scene';
+import type { StoredPackage } from '../../helpers/stored-packages';
+import { until } from '../../helpers/eventually';
+import { filesUnder, sha256OfFile } from '../../helpers/cli-output';
 
 const RFC = 'EKU9003173C9';
-const BUCKET = 'paquetes';
 /** Bytes of the second package that reach the destination before its download freezes. */
 const STALL_AFTER = 4096;
-
-function filesUnder(root: string): string[] {
-  return (readdirSync(root, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
-    .sort();
-}
-
-function sha256(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+/** How long the killed run's progress may take to show, and how often to look. */
+const WATCH = { timeoutMs: 60_000, intervalMs: 20 };
 
 describe('descarga-masiva export, killed and run again', () => {
-  let database: TestDatabase;
-  let s3: S3TestServer;
-  let proxy: StallingProxy;
-  let work: string;
+  let scene: S3Scene;
   const stored: StoredPackage[] = [];
   const relative = (item: StoredPackage): string => `${RFC}/2024/Recibidos-CFDI/${item.idPaquete}.zip`;
 
   beforeAll(async () => {
-    database = await createTestDatabase('dm_cli_resume');
-    s3 = await startS3Server();
-    proxy = await startStallingProxy(s3.endpoint);
-    work = mkdtempSync(path.join(tmpdir(), 'dm-cli-resume-'));
-    const store = await createObjectStore({
-      kind: 's3',
-      endpoint: s3.endpoint,
-      region: 'us-east-1',
-      bucket: BUCKET,
-      accessKey: s3.accessKey,
-      secretKey: s3.secretKey,
-    });
-    const tenant = await createTenant(database.dataSource, 'acme');
-    for (const month of [1, 2, 3, 4]) {
-      const start = new Date(Date.UTC(2024, month - 1, 1, 6));
-      const end = new Date(Date.UTC(2024, month - 1, 15, 6));
-      const idPaquete = `B0B0B0B0-000${month}-4000-8000-00000000000${month}_01`;
-      stored.push(
-        await storePackage(database.dataSource, store, {
-          tenantId: tenant.id,
-          rfc: RFC,
-          idPaquete,
-          contexto: 'Recibidos',
-          tipoSolicitud: 'CFDI',
-          fechaInicial: start,
-          storedAt: new Date(Date.UTC(2024, month, 1)),
-          zip: simulatorPackage(idPaquete, 'CFDI', corpusDocuments(RFC, 'Recibidos', start, end)),
-        }),
-      );
-    }
+    scene = await startS3Scene('dm_cli_resume');
+    stored.push(...(await storeFourMonths(scene, RFC, 'Recibidos', 'B0B0B0B0')));
     expect(stored.every((item) => item.size > STALL_AFTER)).toBe(true);
   });
 
-  afterAll(async () => {
-    await proxy.close();
-    await s3.close();
-    await database.drop();
-    rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => scene.close());
 
   it('keeps the packages completed before a SIGKILL, redoes the interrupted one, leaves no .part', async () => {
-    const destination = path.join(work, 'dest');
-    const env = (endpoint: string): NodeJS.ProcessEnv => ({
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 4).toString('base64'),
-      DATA_DIR: path.join(work, 'data'),
-      S3_ENDPOINT: endpoint,
-      S3_ACCESS_KEY: s3.accessKey,
-      S3_SECRET_KEY: s3.secretKey,
-      S3_BUCKET: BUCKET,
-    });
+    const { proxy, s3, env } = scene;
+    const destination = path.join(scene.work, 'dest');
     const [first, second] = stored as [StoredPackage, StoredPackage, ...StoredPackage[]];
     const firstFile = path.join(destination, relative(first));
     const secondPart = path.join(destination, `${relative(second)}.part`);
@@ -109,15 +37,18 @@ describe('descarga-masiva export, killed and run again', () => {
 
     const interrupted = spawnCli(['export', '--tenant', 'acme', '--dest', destination], env(proxy.url));
     await until(
-      () => existsSync(firstFile) && existsSync(secondPart) && statSync(secondPart).size >= STALL_AFTER,
       'the first package and part of the second',
+      () =>
+        (existsSync(firstFile) && existsSync(secondPart) && statSync(secondPart).size >= STALL_AFTER) ||
+        undefined,
+      WATCH,
     );
     expect(interrupted.child.exitCode).toBeNull();
     interrupted.child.kill('SIGKILL');
     const killed = await interrupted.finished;
     expect(killed.signal).toBe('SIGKILL');
     expect(filesUnder(destination)).toEqual([relative(first), `${relative(second)}.part`]);
-    expect(sha256(firstFile)).toBe(first.sha256);
+    expect(sha256OfFile(firstFile)).toBe(first.sha256);
 
     const resumed = await spawnCli(['export', '--tenant', 'acme', '--dest', destination], env(s3.endpoint))
       .finished;
@@ -134,6 +65,6 @@ describe('descarga-masiva export, killed and run again', () => {
 
     // Every package exactly once, with the hash recorded when it was stored; nothing half-written.
     expect(filesUnder(destination)).toEqual(stored.map(relative).sort());
-    for (const item of stored) expect(sha256(path.join(destination, relative(item)))).toBe(item.sha256);
+    for (const item of stored) expect(sha256OfFile(path.join(destination, relative(item)))).toBe(item.sha256);
   });
 });

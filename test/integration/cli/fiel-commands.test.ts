@@ -41,6 +41,23 @@ describe('descarga-masiva fiel add|list|remove', () => {
   let env: NodeJS.ProcessEnv;
   const ca = new TestCa();
   const fiel = ca.mint({ rfc: RFC, name: 'FIEL DE PRUEBA SA DE CV' });
+  /** `fiel add` of a credential's files, the password read from its file. */
+  const addFiel = (tenant: string, credential: { cer: string; key: string; password: string }) =>
+    runCliProcess(
+      [
+        'fiel',
+        'add',
+        '--tenant',
+        tenant,
+        '--cer',
+        credential.cer,
+        '--key',
+        credential.key,
+        '--password-file',
+        credential.password,
+      ],
+      env,
+    );
 
   beforeAll(async () => {
     database = await createTestDatabase('dm_cli_fiel');
@@ -57,21 +74,7 @@ describe('descarga-masiva fiel add|list|remove', () => {
 
   it('adds a FIEL from a password file, prints its public facts only, and seals it in the vault', async () => {
     const files = writeCredential(directory, 'fiel', fiel);
-    const result = runCliProcess(
-      [
-        'fiel',
-        'add',
-        '--tenant',
-        'acme',
-        '--cer',
-        files.cer,
-        '--key',
-        files.key,
-        '--password-file',
-        files.password,
-      ],
-      env,
-    );
+    const result = addFiel('acme', files);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`e.firma (FIEL) of ${RFC} stored in tenant acme.`);
@@ -206,42 +209,14 @@ describe('descarga-masiva fiel add|list|remove', () => {
     it('a CSD instead of a FIEL', () => {
       const seal = ca.mint({ rfc: RFC, kind: 'CSD' });
       const csd = writeCredential(directory, 'csd', seal);
-      const refused = runCliProcess(
-        [
-          'fiel',
-          'add',
-          '--tenant',
-          'acme',
-          '--cer',
-          csd.cer,
-          '--key',
-          csd.key,
-          '--password-file',
-          csd.password,
-        ],
-        env,
-      );
+      const refused = addFiel('acme', csd);
       expect(refused.status).toBe(1);
       expect(refused.stderr).toMatch(/DM-7004 .*CSD/);
       expectNoSecrets(refused, seal);
     });
 
     it('an unknown tenant', () => {
-      const unknown = runCliProcess(
-        [
-          'fiel',
-          'add',
-          '--tenant',
-          'nadie',
-          '--cer',
-          files.cer,
-          '--key',
-          files.key,
-          '--password-file',
-          files.password,
-        ],
-        env,
-      );
+      const unknown = addFiel('nadie', files);
       expect(unknown.status).toBe(1);
       expect(unknown.stderr).toMatch(/DM-4001 .*nadie/);
       expectNoSecrets(unknown, fiel);
@@ -249,21 +224,7 @@ describe('descarga-masiva fiel add|list|remove', () => {
 
     it('a file that does not exist', () => {
       const missing = path.join(directory, 'no-such.key');
-      const absent = runCliProcess(
-        [
-          'fiel',
-          'add',
-          '--tenant',
-          'acme',
-          '--cer',
-          files.cer,
-          '--key',
-          missing,
-          '--password-file',
-          files.password,
-        ],
-        env,
-      );
+      const absent = addFiel('acme', { ...files, key: missing });
       expect(absent.status).toBe(2);
       expect(absent.stderr).toContain(`cannot read --key ${missing}: no such file`);
       expectNoSecrets(absent, fiel);

@@ -4,15 +4,12 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Client, Pool } from 'pg';
-import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
 import { PGLITE_VERSION, openDatabase } from '../../../src/db';
 import { ensureJobSchema } from '../../../src/jobs';
-import { createLogger } from '../../../src/logging';
-import { startApplication } from '../../../src/main';
+import { startEmbeddedTestApp } from '../../helpers/app';
 import { runCliProcess } from '../../helpers/cli';
+import { demoSoapClient } from '../../helpers/demo-soap-client';
 import { createTestDatabase } from '../../helpers/database';
 
 const root = path.join(__dirname, '../../..');
@@ -308,20 +305,16 @@ describe('descarga-masiva migrate-embedded (PGlite of release 0.1 into the embed
     });
 
     it('the service then starts on the copy: demo/demo authenticates and the package downloads', async () => {
-      const config = loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        SIMULATOR_DELAY_SECONDS: '0',
-        // The copied Agenda jobs are not this test's subject; idle workers keep the close prompt.
-        WORKERS_ENABLED: 'false',
-      });
-      const application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-        announce: () => undefined,
+      const application = await startEmbeddedTestApp({
+        env: {
+          DATA_DIR: dataDir,
+          SIMULATOR_DELAY_SECONDS: '0',
+          // The copied Agenda jobs are not this test's subject; idle workers keep the close prompt.
+          WORKERS_ENABLED: 'false',
+        },
       });
       try {
-        const client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-        client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
+        const client = await demoSoapClient(application.url);
         const [answer] = await client.RecuperarSolicitudAsync({ IdSolicitud: SOLICITUD });
         const solicitud = answer.Solicitud as {
           Estado: string;

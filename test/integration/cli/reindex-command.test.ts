@@ -16,21 +16,11 @@ import {
   storePackage,
   type PackageToStore,
 } from '../../helpers/stored-packages';
+import { mexicoMidnight, summaryCount } from '../../helpers/cli-output';
 
 const masterKey = Buffer.alloc(32, 6).toString('base64');
 const EKU = 'EKU9003173C9';
 const AAA = 'AAA010101AAA';
-
-/** 00:00 of a day in Mexico City (UTC-6 since 2022). */
-function mexicoDay(day: string): Date {
-  return new Date(`${day}T06:00:00Z`);
-}
-
-function summaryCount(result: CliResult, label: string): number {
-  const match = new RegExp(`^\\s+${label}:\\s+(\\d+)`, 'm').exec(result.stdout);
-  if (!match) throw new Error(`no "${label}" in the summary:\n${result.stdout}\n${result.stderr}`);
-  return Number(match[1]);
-}
 
 /** A CFDI or metadata package of the simulator's corpus, for `storePackage`. */
 function corpusPackage(
@@ -42,15 +32,15 @@ function corpusPackage(
   from: string,
   to: string,
 ): PackageToStore {
-  const documents = corpusDocuments(rfc, contexto, mexicoDay(from), mexicoDay(to));
+  const documents = corpusDocuments(rfc, contexto, mexicoMidnight(from), mexicoMidnight(to));
   return {
     tenantId,
     rfc,
     idPaquete,
     contexto,
     tipoSolicitud,
-    fechaInicial: mexicoDay(from),
-    storedAt: mexicoDay(to),
+    fechaInicial: mexicoMidnight(from),
+    storedAt: mexicoMidnight(to),
     zip: simulatorPackage(idPaquete, tipoSolicitud, documents),
   };
 }
@@ -216,7 +206,7 @@ describe('descarga-masiva reindex', () => {
     const indexer = new PackageIndexer(ds, store);
     for (const [name, item] of packages) {
       ids[name] = (await storePackage(ds, store, item)).paqueteId;
-      await indexer.indexar(ids[name] as string);
+      await indexer.index(ids[name] as string);
     }
     const paquetes = await ds.getRepository(Paquete).find();
     expect(paquetes.map((paquete) => paquete.estado)).toEqual(paquetes.map(() => 'Indexado'));

@@ -6,14 +6,10 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Pool } from 'pg';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../src/db';
 import { ensureJobSchema } from '../../../src/jobs';
+import { eventually } from '../../helpers/eventually';
 
-async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** How long the jobs here may take to show, and how often to look. */
+const POLL = { timeoutMs: 30_000, intervalMs: 50 };
 
 describe('Agenda on the embedded database', () => {
   let dataDir: string;
@@ -57,7 +53,7 @@ describe('Agenda on the embedded database', () => {
     try {
       await Promise.all(workers.map((worker) => worker.start()));
       for (let n = 0; n < 10; n += 1) await workers[n % 2]?.now('probe', { n });
-      await waitFor(() => runs.length >= 10);
+      await eventually(() => runs.length >= 10, POLL);
       // Give a duplicate run (if locking were broken) the chance to show up.
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect([...runs].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

@@ -14,6 +14,7 @@ import {
   type EmbeddedDatabase,
 } from '../../../src/db';
 import { migrations } from '../../../migrations';
+import { passesWithin } from '../../helpers/eventually';
 
 const root = path.join(__dirname, '../../..');
 
@@ -34,11 +35,8 @@ function isRunning(pid: number | undefined): boolean {
 }
 
 /** pg_ctl stop returns once the pid file is gone; the process itself exits a moment later. */
-async function stopsRunning(pid: number | undefined): Promise<boolean> {
-  for (let look = 0; look < 50 && isRunning(pid); look += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return !isRunning(pid);
+function stopsRunning(pid: number | undefined): Promise<boolean> {
+  return passesWithin(() => !isRunning(pid), { timeoutMs: 5_000, intervalMs: 100 });
 }
 
 /** Starts the embedded server in a child process that prints its port, for killing it from here. */

@@ -4,16 +4,12 @@ import { InternalError, ValidationError, generalErrors } from '../../../src/erro
 import { JobRunner, ensureJobSchema } from '../../../src/jobs/job-runner';
 import { createLogger, currentLogContext } from '../../../src/logging';
 import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { eventually } from '../../helpers/eventually';
 
 const quietLogger = createLogger({ stream: new PassThrough() });
 
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** How long the jobs here may take to show, and how often to look. */
+const POLL = { timeoutMs: 20_000, intervalMs: 50 };
 
 describe('JobRunner on Postgres', () => {
   let database: EmptyDatabase;
@@ -66,7 +62,7 @@ describe('JobRunner on Postgres', () => {
     await jobs.enqueue('probe', 'a');
     await jobs.enqueue('probe', 'a');
     await jobs.start();
-    await waitFor(() => seen.length >= 1);
+    await eventually(() => seen.length >= 1, POLL);
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(seen).toHaveLength(1);
     expect(seen[0]?.key).toBe('a');
@@ -85,7 +81,7 @@ describe('JobRunner on Postgres', () => {
     await jobs.enqueue('step', 'flaky');
     await jobs.enqueue('step', 'broken');
     await jobs.start();
-    await waitFor(() => (attempts.flaky ?? 0) >= 3);
+    await eventually(() => (attempts.flaky ?? 0) >= 3, POLL);
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(attempts).toEqual({ flaky: 3, broken: 1 });
   });
@@ -99,7 +95,7 @@ describe('JobRunner on Postgres', () => {
     });
     await jobs.enqueue('poll', 'x');
     await jobs.start();
-    await waitFor(() => runs >= 3);
+    await eventually(() => runs >= 3, POLL);
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(runs).toBe(3);
     const { rows } = await pool.query<{ count: string }>('SELECT count(*) FROM agenda_jobs');
@@ -132,7 +128,7 @@ describe('JobRunner on Postgres', () => {
     });
     await jobs.start();
     await jobs.enqueue('poll', 'x');
-    await waitFor(() => runs >= 4);
+    await eventually(() => runs >= 4, POLL);
     expect(failures).toBe(1);
   });
 
@@ -148,7 +144,7 @@ describe('JobRunner on Postgres', () => {
     const [first, second] = runners as [JobRunner, JobRunner];
     for (const key of keys) await first.enqueue('work', key);
     await Promise.all([first.start(), second.start()]);
-    await waitFor(() => runsByKey.size === keys.length);
+    await eventually(() => runsByKey.size === keys.length, POLL);
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect([...runsByKey.values()].every((count) => count === 1)).toBe(true);
     expect(runsByKey.size).toBe(keys.length);
@@ -162,7 +158,7 @@ describe('JobRunner on Postgres', () => {
     });
     await jobs.start();
     await jobs.enqueue('probe', 'before');
-    await waitFor(() => seen.includes('before'));
+    await eventually(() => seen.includes('before'), POLL);
     // What a Postgres restart or a failover does to every open connection, the LISTEN one included.
     const { rows } = await pool.query<{ killed: boolean }>(
       `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
@@ -171,7 +167,7 @@ describe('JobRunner on Postgres', () => {
     expect(rows.some((row) => row.killed)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await jobs.enqueue('probe', 'after');
-    await waitFor(() => seen.includes('after'));
+    await eventually(() => seen.includes('after'), POLL);
     expect(seen).toEqual(['before', 'after']);
   });
 });

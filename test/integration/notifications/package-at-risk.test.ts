@@ -5,6 +5,7 @@ import { ExpiryWatch } from '../../../src/services/custody';
 import { DELIVER_JOB, WebhookNotifier, WebhookService } from '../../../src/services/notifications';
 import { SecretBox, generateMasterKey } from '../../../src/services/secrets';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
+import { RecordingQueue } from '../../helpers/recording-queue';
 import { createTenant, storePackage } from '../../helpers/stored-packages';
 
 /* Custody's near-expiry alert reaches the tenant's webhooks as `paquete.en_riesgo`, once. */
@@ -45,11 +46,8 @@ describe('paquete.en_riesgo webhook', () => {
       .getRepository(Paquete)
       .update({ id: pending.paqueteId }, { satExpiresAt: new Date(Date.now() + 3 * 3_600_000) });
 
-    const queued: string[] = [];
-    const notifier = new WebhookNotifier(
-      { enqueue: async (name: string, key: string) => void queued.push(`${name}:${key}`) },
-      createLogger({ stream: new PassThrough() }),
-    );
+    const queue = new RecordingQueue();
+    const notifier = new WebhookNotifier(queue, createLogger({ stream: new PassThrough() }));
     const watch = new ExpiryWatch(database.dataSource, {
       alertHours: 24,
       sinks: [notifier],
@@ -68,7 +66,9 @@ describe('paquete.en_riesgo webhook', () => {
       estado: 'Pendiente',
     });
     expect(rows[0]?.payload.datos.horasRestantes).toBeGreaterThanOrEqual(2);
-    expect(queued.sort()).toEqual(rows.map((row) => `${DELIVER_JOB}:${row.id}`).sort());
+    expect(queue.enqueued.map((job) => `${job.name}:${job.key}`).sort()).toEqual(
+      rows.map((row) => `${DELIVER_JOB}:${row.id}`).sort(),
+    );
 
     // Once: the next look neither alerts nor writes deliveries again.
     expect(await watch.check()).toEqual([]);

@@ -6,13 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Pool } from 'pg';
-import * as soap from 'soap';
 import type { DataSource } from 'typeorm';
-import { loadConfig } from '../../../src/config';
 import { createDataSource, Tenant } from '../../../src/db';
 import { JobRunner } from '../../../src/jobs';
 import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import {
   FielExpiryNotices,
   WebhookNotifier,
@@ -21,8 +18,10 @@ import {
 } from '../../../src/services/notifications';
 import { fromMexicoWallClock, toMexicoWallClock } from '../../../src/services/periods/mexico-time';
 import { FielVault, SecretBox, masterKeyFrom } from '../../../src/services/secrets';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { WebhookReceiver, verifySignature, type ReceivedWebhook } from '../../helpers/webhook-receiver';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { demoSoapClient } from '../../helpers/demo-soap-client';
+import { until } from '../../helpers/eventually';
 
 const DAY_MS = 86_400_000;
 const MASTER_KEY = Buffer.alloc(32, 21);
@@ -91,21 +90,15 @@ function bodyOf(request: ReceivedWebhook): Body {
 }
 
 /** Polls `probe` until it answers; on time-out, says what it last saw. */
-async function waitFor<T>(
+function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   describeLast: () => Promise<unknown> = async () => undefined,
   timeoutMs = 90_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(await describeLast())}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  return until(what, probe, { timeoutMs, intervalMs: 250 }).catch(async () => {
+    throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(await describeLast())}`);
+  });
 }
 
 // A solicitud through the simulator and deliveries retried by Agenda (which looks for due jobs every
@@ -116,8 +109,7 @@ describe('webhooks: signed deliveries of state changes and e.firma expiry, retri
   const receiver = new WebhookReceiver();
   const logLines: string[] = [];
   const secrets: string[] = [];
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let dataSource: DataSource;
   let jobsPool: Pool;
   let enqueuer: JobRunner;
@@ -189,17 +181,13 @@ describe('webhooks: signed deliveries of state changes and e.firma expiry, retri
 
   beforeAll(async () => {
     await receiver.start();
-    database = await createEmptyDatabase('dm_webhooks');
     dataDir = mkdtempSync(path.join(tmpdir(), 'dm-webhooks-'));
     const logs = new PassThrough();
     logs.on('data', (chunk: Buffer) => logLines.push(chunk.toString('utf8')));
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
+    application = await startTestApp({
+      name: 'dm_webhooks',
+      env: {
         MASTER_KEY: MASTER_KEY.toString('base64'),
-        SAT_MODE: 'simulator',
         SIMULATOR_DELAY_SECONDS: '0',
         VERIFY_INITIAL_DELAY_SECONDS: '1',
         DATA_DIR: dataDir,
@@ -207,18 +195,18 @@ describe('webhooks: signed deliveries of state changes and e.firma expiry, retri
         WEBHOOK_RETRY_DELAY_SECONDS: '1',
         WEBHOOK_MAX_RETRY_DELAY_SECONDS: '2',
         WEBHOOK_TIMEOUT_SECONDS: '5',
-      }),
-      createLogger({ stream: logs, level: 'debug' }),
-      { announce: () => undefined },
-    );
-    dataSource = createDataSource({ url: database.url, poolSize: 2 });
+        LOG_LEVEL: 'debug',
+      },
+      logs,
+    });
+    dataSource = createDataSource({ url: application.database.url, poolSize: 2 });
     await dataSource.initialize();
     const box = new SecretBox(masterKeyFrom(MASTER_KEY));
     webhooks = new WebhookService(dataSource, box, { allowHttp: true });
     vault = new FielVault(dataSource, box);
     // A second process on the same database, as the CLI or another worker would be: it only enqueues,
     // and the application's workers run the deliveries.
-    jobsPool = new Pool({ connectionString: database.url, max: 2 });
+    jobsPool = new Pool({ connectionString: application.database.url, max: 2 });
     const logger = createLogger({ stream: new PassThrough() });
     enqueuer = new JobRunner({ pool: jobsPool, logger, name: 'webhooks-test', maxConcurrency: 1 });
     notifier = new WebhookNotifier(enqueuer, logger);
@@ -229,7 +217,6 @@ describe('webhooks: signed deliveries of state changes and e.firma expiry, retri
     await enqueuer.stop();
     await dataSource.destroy();
     await jobsPool.end();
-    await database.drop();
     await receiver.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -240,8 +227,7 @@ describe('webhooks: signed deliveries of state changes and e.firma expiry, retri
     const fielOnly = await register(demo.id, '/demo-fiel', ['fiel.por_vencer']);
     const other = await register(await tenant('otra'), '/otra');
 
-    const client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
+    const client = await demoSoapClient(application.url);
     const [registered] = await client.RegistrarSolicitudAsync({
       Rfc: 'EKU9003173C9',
       FechaInicial: '2026-02-01T00:00:00',

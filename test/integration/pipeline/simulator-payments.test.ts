@@ -1,15 +1,13 @@
-import { PassThrough } from 'node:stream';
-import * as soap from 'soap';
+import type * as soap from 'soap';
 import type { DataSource } from 'typeorm';
-import { loadConfig } from '../../../src/config';
 import { createDataSource } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { PagosService } from '../../../src/services/pagos';
 import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { Corpus, type CorpusDoctoRelacionado, type CorpusDocument } from '../../../src/sat-simulator/corpus';
 import { fromMexicoTime, mexicoDay } from '../../../src/sat-simulator/mexico-time';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { demoSoapClient } from '../../helpers/demo-soap-client';
+import { finalState as finalRow } from '../../helpers/solicitud-checks';
 
 /*
  * The simulator's payment CFDIs (Pagos 1.0 on CFDI 3.3, Pagos 2.0 on CFDI 4.0) downloaded by the
@@ -47,36 +45,24 @@ function settled(
 
 describe('payment complements from the simulator, through the pipeline', () => {
   const corpus = new Corpus({ documentsPerDay: DOCUMENTS_PER_DAY, seed: SEED });
-  let database: EmptyDatabase;
   let simulator: RunningSatSimulator;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let client: soap.Client;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_simulator_payments');
     simulator = await startSatSimulator({
       delaySeconds: 0,
       documentsPerDay: DOCUMENTS_PER_DAY,
       seed: SEED,
       perPackage: 40,
     });
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-      SAT_MODE: 'simulator',
-      SAT_BASE_URL: simulator.url,
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      DATA_DIR: '/tmp/dm-simulator-payments-test',
+    application = await startTestApp({
+      name: 'dm_simulator_payments',
+      env: { SAT_BASE_URL: simulator.url, VERIFY_INITIAL_DELAY_SECONDS: '1' },
     });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
-    });
-    client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    dataSource = createDataSource({ url: database.url, poolSize: 2, applicationName: 'dm-test' });
+    client = await demoSoapClient(application.url);
+    dataSource = createDataSource({ url: application.database.url, poolSize: 2, applicationName: 'dm-test' });
     await dataSource.initialize();
   });
 
@@ -84,21 +70,10 @@ describe('payment complements from the simulator, through the pipeline', () => {
     if (dataSource?.isInitialized) await dataSource.destroy();
     await application?.close();
     await simulator?.close();
-    await database?.drop();
   });
 
   async function finalState(idSolicitud: string): Promise<string> {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const [row] = await dataSource.query<{ estado: string }[]>(
-        'SELECT estado FROM solicitudes WHERE id = $1',
-        [idSolicitud],
-      );
-      const estado = row?.estado ?? 'missing';
-      if (['Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida'].includes(estado)) return estado;
-      if (Date.now() > deadline) throw new Error(`solicitud ${idSolicitud} still ${estado}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    return (await finalRow(application.pg, idSolicitud, 90_000)).estado;
   }
 
   it('indexes every Pago and DoctoRelacionado, and gives each settled invoice the corpus’s balance', async () => {

@@ -12,15 +12,10 @@ import {
   type SatQueryParameters,
   type SignedRequest,
 } from '../../../src/sat';
-import {
-  PATHS,
-  SOAP_ACTIONS,
-  startSatSimulator,
-  type RunningSatSimulator,
-  type SatSimulatorOptions,
-} from '../../../src/sat-simulator';
+import { PATHS, SOAP_ACTIONS, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { METADATA_HEADER } from '../../../src/sat-simulator/package-builder';
 import { TestCa } from '../../helpers/test-ca';
+import { period, simulatorStarter, steer } from '../../helpers/simulator-steering';
 
 /*
  * The ways the real SAT misbehaves (issue 17), played by the simulator and seen on the wire. Calls
@@ -53,22 +48,9 @@ const transport = new NodeSatTransport({
   totalTimeoutMs: 20_000,
 });
 
-const started: RunningSatSimulator[] = [];
-async function simulatorWith(options: SatSimulatorOptions = {}): Promise<RunningSatSimulator> {
-  const simulator = await startSatSimulator({
-    delaySeconds: 0,
-    documentsPerDay: 6,
-    perPackage: 5,
-    ...options,
-  });
-  started.push(simulator);
-  return simulator;
-}
+const simulatorWith = simulatorStarter();
 
-afterAll(async () => {
-  transport.close();
-  await Promise.all(started.map((simulator) => simulator.close()));
-});
+afterAll(() => transport.close());
 
 interface Wire {
   readonly status: number;
@@ -135,26 +117,6 @@ function attribute(wire: Wire, name: string): string | undefined {
 
 function packagesOf(wire: Wire): string[] {
   return [...wire.body.matchAll(/<IdsPaquetes>([^<]+)<\/IdsPaquetes>/g)].map((match) => match[1] as string);
-}
-
-function period(from: string, to: string, extra: Partial<SatQueryParameters> = {}): SatQueryParameters {
-  return {
-    contexto: 'Emitidos',
-    tipoSolicitud: 'CFDI',
-    fechaInicial: `${from}T00:00:00`,
-    fechaFinal: `${to}T23:59:59`,
-    rfcContrapartes: [],
-    ...extra,
-  };
-}
-
-async function steer(simulator: RunningSatSimulator, route: string, body: unknown): Promise<number> {
-  const response = await fetch(`${simulator.url}/_simulator/${route}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return response.status;
 }
 
 async function stateOf(simulator: RunningSatSimulator): Promise<Record<string, unknown>> {

@@ -18,8 +18,7 @@ import {
   ServiceEndpoints,
   ServiceType,
 } from '@nodecfdi/sat-ws-descarga-masiva';
-import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
-import { PATHS } from '../../../src/sat-simulator';
+import { startSatSimulator, type RunningSatSimulator, PATHS } from '../../../src/sat-simulator';
 
 const fielDir = path.join(__dirname, '../../../fixtures/fake-fiel');
 

@@ -10,13 +10,10 @@ import {
   type SatQueryParameters,
   type SatTransport,
 } from '../../../src/sat';
-import {
-  startSatSimulator,
-  type RunningSatSimulator,
-  type SatSimulatorOptions,
-} from '../../../src/sat-simulator';
+import { type RunningSatSimulator } from '../../../src/sat-simulator';
 import { sha256Of } from '../../helpers/streams';
 import { TestCa, type MintedCredential } from '../../helpers/test-ca';
+import { period, simulatorStarter, steer } from '../../helpers/simulator-steering';
 
 /*
  * The simulator driven over real HTTP by the project's own SAT client through every request state,
@@ -81,26 +78,6 @@ function clientFor(
   });
 }
 
-function period(from: string, to: string, extra: Partial<SatQueryParameters> = {}): SatQueryParameters {
-  return {
-    contexto: 'Emitidos',
-    tipoSolicitud: 'CFDI',
-    fechaInicial: `${from}T00:00:00`,
-    fechaFinal: `${to}T23:59:59`,
-    rfcContrapartes: [],
-    ...extra,
-  };
-}
-
-async function steer(simulator: RunningSatSimulator, route: string, body: unknown): Promise<number> {
-  const response = await fetch(`${simulator.url}/_simulator/${route}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return response.status;
-}
-
 async function satErrorOf(work: Promise<unknown>): Promise<SatError> {
   const error = await work.then(
     () => undefined,
@@ -110,22 +87,9 @@ async function satErrorOf(work: Promise<unknown>): Promise<SatError> {
   return error as SatError;
 }
 
-const started: RunningSatSimulator[] = [];
-async function simulatorWith(options: SatSimulatorOptions = {}): Promise<RunningSatSimulator> {
-  const simulator = await startSatSimulator({
-    delaySeconds: 0,
-    documentsPerDay: 6,
-    perPackage: 5,
-    ...options,
-  });
-  started.push(simulator);
-  return simulator;
-}
+const simulatorWith = simulatorStarter();
 
-afterAll(async () => {
-  transport.close();
-  await Promise.all(started.map((simulator) => simulator.close()));
-});
+afterAll(() => transport.close());
 
 describe('request states', () => {
   it('goes Aceptada -> EnProceso -> Terminada with the configured timing, then Vencida after 72 h (5007)', async () => {

@@ -6,6 +6,7 @@ import { SaxesParser } from 'saxes';
 import * as yauzl from 'yauzl';
 import { CfdiExports, CfdiService, type CfdiSearchCriteria } from '../../../src/services/cfdi';
 import { LocalDiskObjectStore } from '../../../src/storage';
+import { parseCsv } from '../../helpers/csv';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 
 const RFC = 'EKU9003173C9';
@@ -346,11 +347,7 @@ describe('CFDI search: every field of the index, its filters, sort and exports',
       'csv',
     );
     expect(total).toBe(5);
-    const [header = [], ...rows] = (await text(stream))
-      .replace(/^\uFEFF/, '')
-      .trimEnd()
-      .split('\r\n')
-      .map((line) => line.split(','));
+    const [header = [], ...rows] = parseCsv((await text(stream)).replace(/^\uFEFF/, '').trimEnd());
     const record = (row: string[]): Record<string, string> =>
       Object.fromEntries(header.map((name, index) => [name, row[index] ?? '']));
     // Walked two rows at a time by (Total, RFC, UUID): nothing skipped or repeated.

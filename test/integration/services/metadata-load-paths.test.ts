@@ -4,11 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Paquete } from '../../../src/db';
 import { PackageIndexer } from '../../../src/services/pipeline';
-import {
-  MetadataLoader,
-  type MetadataRecord,
-  type MetadataTarget,
-} from '../../../src/services/pipeline/metadata-loader';
+import { MetadataLoader, type MetadataTarget } from '../../../src/services/pipeline/metadata-loader';
+import type { MetadataRecord } from '../../../src/services/pipeline/metadata-record';
 import { LocalDiskObjectStore } from '../../../src/storage';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 import { createTenant, storePackage, zipOf } from '../../helpers/stored-packages';
@@ -294,7 +291,7 @@ describe('PackageIndexer reading a metadata package twice', () => {
       zip: zipOf([{ name: 'S-0001.txt', content }]),
     });
     const indexer = new PackageIndexer(database.dataSource, store);
-    await indexer.indexar(stored.paqueteId);
+    await indexer.index(stored.paqueteId);
     const paquete = await database.dataSource
       .getRepository(Paquete)
       .findOneByOrFail({ id: stored.paqueteId });
@@ -305,6 +302,6 @@ describe('PackageIndexer reading a metadata package twice', () => {
       [tenant.id],
     );
     expect(names.map((row) => row.nombre_emisor)).toEqual(['SEGUNDA', 'OTRA']);
-    expect(await indexer.reindexar(stored.paqueteId)).toMatchObject({ documentos: 3 });
+    expect(await indexer.reindex(stored.paqueteId)).toMatchObject({ documentos: 3 });
   });
 });

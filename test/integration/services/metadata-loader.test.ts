@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { MetadataLoader, type MetadataRecord } from '../../../src/services/pipeline/metadata-loader';
+import { MetadataLoader } from '../../../src/services/pipeline/metadata-loader';
+import type { MetadataRecord } from '../../../src/services/pipeline/metadata-record';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 
 /*

@@ -25,24 +25,12 @@ import {
   SolicitudPipeline,
   VERIFICAR_JOB,
 } from '../../../src/services/pipeline';
-import type { JobQueue } from '../../../src/services/ports/job-queue';
 import type { PackageStore } from '../../../src/services/ports/package-store';
 import { FielVault, SecretBox, generateMasterKey } from '../../../src/services/secrets';
 import { RegistrationService } from '../../../src/services/solicitudes';
 import { LocalDiskObjectStore } from '../../../src/storage';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
-
-class RecordingQueue implements JobQueue {
-  readonly jobs: { name: string; key: string }[] = [];
-  async enqueue(name: string, key: string): Promise<void> {
-    this.jobs.push({ name, key });
-  }
-  take(name: string): string[] {
-    const keys = this.jobs.filter((job) => job.name === name).map((job) => job.key);
-    this.jobs.splice(0, this.jobs.length, ...this.jobs.filter((job) => job.name !== name));
-    return keys;
-  }
-}
+import { RecordingQueue } from '../../helpers/recording-queue';
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -79,7 +79,7 @@ describe('PackageIndexer with packages it cannot read as they are', () => {
     if (options.mensaje)
       await ds.getRepository(Paquete).update({ id: before.id }, { mensaje: options.mensaje });
 
-    await indexer.indexar(stored.paqueteId);
+    await indexer.index(stored.paqueteId);
 
     const paquete = await ds.getRepository(Paquete).findOneByOrFail({ id: stored.paqueteId });
     const solicitud = await ds.getRepository(Solicitud).findOneByOrFail({ id: before.solicitudId });
@@ -105,7 +105,7 @@ describe('PackageIndexer with packages it cannot read as they are', () => {
       .getRepository(Solicitud)
       .update({ id: first.solicitud.id }, { estado: 'Descargando', finishedAt: null });
 
-    await indexer.indexar(first.paquete.id);
+    await indexer.index(first.paquete.id);
 
     const solicitud = await ds.getRepository(Solicitud).findOneByOrFail({ id: first.solicitud.id });
     expect(solicitud.estado).toBe('Completada');

@@ -168,7 +168,7 @@ describe('PagosService over payments indexed from stored packages', () => {
     const paquete = await ds.getRepository(Paquete).findOneByOrFail({ id: stored.paqueteId });
     await ds.getRepository(Solicitud).update({ id: paquete.solicitudId }, { estado: 'Descargando' });
     await ds.getRepository(SatRequest).update({ solicitudId: paquete.solicitudId }, { estado: 'Terminada' });
-    await indexer.indexar(stored.paqueteId);
+    await indexer.index(stored.paqueteId);
     return ds.getRepository(Paquete).findOneByOrFail({ id: stored.paqueteId });
   }
 

@@ -1,5 +1,4 @@
 import { Contribuyente, SatRequest, Solicitud, Tenant } from '../../../src/db';
-import type { JobQueue } from '../../../src/services/ports/job-queue';
 import { fromMexicoWallClock } from '../../../src/services/periods/mexico-time';
 import { timeRange } from '../../../src/services/periods/time-range';
 import { criteriaKey } from '../../../src/services/planning';
@@ -7,18 +6,12 @@ import { QuotaGuard } from '../../../src/services/pipeline';
 import { RegistrationService, type RegistrationCaller } from '../../../src/services/solicitudes';
 import { filtersKey } from '../../../src/services/solicitudes/ledger-key';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
+import { RecordingQueue } from '../../helpers/recording-queue';
 
 /*
  * The planner on the database alone (no SAT): sizing from the metadata index, the dry run that writes
  * nothing, SAT's lifetime limit checked before registering, and the guard every send goes through.
  */
-
-class RecordingQueue implements JobQueue {
-  readonly enqueued: { name: string; key: string }[] = [];
-  async enqueue(name: string, key: string): Promise<void> {
-    this.enqueued.push({ name, key });
-  }
-}
 
 const RFC = 'EKU9003173C9';
 const now = new Date('2026-11-24T18:00:00Z');

@@ -1,20 +1,12 @@
 import { Contribuyente, SatRequest, Solicitud, Tenant } from '../../../src/db';
 import { ConflictError, ValidationError } from '../../../src/errors';
-import type { JobQueue } from '../../../src/services/ports/job-queue';
 import {
   RegistrationService,
   SOLICITAR_JOB,
   type RegistrationCaller,
 } from '../../../src/services/solicitudes/registration-service';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
-
-/** Records what would be scheduled; the job system itself is tested on its own. */
-class RecordingQueue implements JobQueue {
-  readonly enqueued: { name: string; key: string }[] = [];
-  async enqueue(name: string, key: string): Promise<void> {
-    this.enqueued.push({ name, key });
-  }
-}
+import { RecordingQueue } from '../../helpers/recording-queue';
 
 const now = new Date('2026-11-24T18:00:00Z');
 

@@ -8,12 +8,9 @@ import { LocalDiskObjectStore } from '../../../src/storage';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 import { derivedRows, forgetNewFields, type DerivedRows } from '../../helpers/derived-tables';
 import { corpusDocuments, createTenant, simulatorPackage, storePackage } from '../../helpers/stored-packages';
+import { mexicoMidnight } from '../../helpers/cli-output';
 
 const RFC = 'EKU9003173C9';
-
-function mexicoDay(day: string): Date {
-  return new Date(`${day}T06:00:00Z`);
-}
 
 /*
  * The run's order and paging, at the service: packages go in the order they were first indexed (a
@@ -42,8 +39,8 @@ describe('ReindexService', () => {
     const ds = database.dataSource;
     tenantId = (await createTenant(ds, 'acme')).id;
     indexer = new PackageIndexer(ds, store);
-    const from = mexicoDay('2024-03-01');
-    const to = mexicoDay('2024-03-10');
+    const from = mexicoMidnight('2024-03-01');
+    const to = mexicoMidnight('2024-03-10');
     const received = corpusDocuments(RFC, 'Recibidos', from, to);
     // SAT's later metadata of the same days: some documents cancelled meanwhile.
     const later: CorpusDocument[] = received.map((document, index) =>
@@ -85,15 +82,15 @@ describe('ReindexService', () => {
       tieB: await store1(
         'E0000000-0004-4000-8000-000000000004_01',
         'CFDI',
-        corpusDocuments(RFC, 'Emitidos', mexicoDay('2024-04-01'), mexicoDay('2024-04-05')),
+        corpusDocuments(RFC, 'Emitidos', mexicoMidnight('2024-04-01'), mexicoMidnight('2024-04-05')),
       ),
       later: await store1('E0000000-0005-4000-8000-000000000005_01', 'Metadata', later),
     };
-    for (const id of Object.values(ids)) await indexer.indexar(id);
+    for (const id of Object.values(ids)) await indexer.index(id);
     notIndexed = await store1(
       'E0000000-0006-4000-8000-000000000006_01',
       'CFDI',
-      corpusDocuments(RFC, 'Emitidos', mexicoDay('2024-05-01'), mexicoDay('2024-05-05')),
+      corpusDocuments(RFC, 'Emitidos', mexicoMidnight('2024-05-01'), mexicoMidnight('2024-05-05')),
     );
     // Indexed in this order: one before indexing dates were kept, two in the same instant.
     const at = (id: string, instant: string | null): Promise<unknown> =>

@@ -84,17 +84,23 @@ describe('PeriodSizer: sizing is time-boxed', () => {
       fielValidTo: new Date('2027-05-17T00:00:00Z'),
     });
     contribuyenteId = contribuyente.id;
+    /** A metadata solicitud of whole days and its one SAT request, in the states given. */
+    const metadataAsked = async (
+      estado: Solicitud['estado'],
+      from: string,
+      to: string,
+      request: Partial<SatRequest>,
+    ): Promise<void> => {
+      const owner = await solicitud('Metadata', estado, mexico(from), afterLast(to));
+      await database.dataSource.getRepository(SatRequest).save({
+        solicitudId: owner.id,
+        periodoInicio: owner.fechaInicial,
+        periodoFin: owner.fechaFinal,
+        ...request,
+      });
+    };
     // 1 and 2 August 2025 are indexed: 30 and 20 documents, their metadata request finished.
-    const indexed = await solicitud(
-      'Metadata',
-      'Completada',
-      mexico('2025-08-01T00:00:00'),
-      afterLast('2025-08-02T23:59:59'),
-    );
-    await database.dataSource.getRepository(SatRequest).save({
-      solicitudId: indexed.id,
-      periodoInicio: indexed.fechaInicial,
-      periodoFin: indexed.fechaFinal,
+    await metadataAsked('Completada', '2025-08-01T00:00:00', '2025-08-02T23:59:59', {
       estado: 'Terminada',
       finishedAt: new Date(),
     });
@@ -111,16 +117,7 @@ describe('PeriodSizer: sizing is time-boxed', () => {
       );
     }
     // 3 to 5 August: their metadata was accepted by SAT and never came back (state 1 for days).
-    const stuck = await solicitud(
-      'Metadata',
-      'EnProceso',
-      mexico('2025-08-03T00:00:00'),
-      afterLast('2025-08-05T23:59:59'),
-    );
-    await database.dataSource.getRepository(SatRequest).save({
-      solicitudId: stuck.id,
-      periodoInicio: stuck.fechaInicial,
-      periodoFin: stuck.fechaFinal,
+    await metadataAsked('EnProceso', '2025-08-03T00:00:00', '2025-08-05T23:59:59', {
       estado: 'EnProceso',
       idSolicitudSat: 'stuck-at-sat',
     });

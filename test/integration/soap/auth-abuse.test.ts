@@ -1,9 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import {
   type Credentials,
   callSoap,
@@ -12,6 +7,7 @@ import {
   floodWithForgedDigests,
   median,
 } from '../../helpers/soap-auth-calls';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 /*
  * F5: nonces of tokens nobody verified must not fill the nonce cache and lock PasswordDigest
@@ -20,32 +16,22 @@ import {
  */
 
 describe('SOAP authentication under abuse', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_auth_abuse');
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 12).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_auth_abuse',
+      env: {
         WORKERS_ENABLED: 'false',
         AUTH_FAILURES_PER_IP: '10000000',
         AUTH_FAILURES_PER_USERNAME: '10000000',
-        DATA_DIR: '/tmp/dm-auth-abuse-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
+      },
+    });
   });
 
   afterAll(async () => {
     closeAgents();
     await application.close();
-    await database.drop();
   });
 
   it('answers an unknown user as slowly as an existing one with a wrong secret (Basic and PasswordText)', async () => {

@@ -1,10 +1,6 @@
 import { request } from 'node:http';
-import { PassThrough } from 'node:stream';
 import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 /*
  * What ASMX (`NetworkCredential`) and WCF (`BasicHttpBinding`) proxies need (docs/contract-notes.md,
@@ -44,32 +40,22 @@ interface Answer {
 }
 
 describe('the 401 challenge and SOAPAction "*" on /soap/DescargaMasiva', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_auth_challenge');
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 14).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_auth_challenge',
+      env: {
         WORKERS_ENABLED: 'false',
         AUTH_FAILURES_PER_IP: String(LIMIT),
         AUTH_FAILURES_PER_USERNAME: String(LIMIT),
         AUTH_FAILURE_WINDOW_SECONDS: '600',
-        DATA_DIR: '/tmp/dm-auth-challenge-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
+      },
+    });
   });
 
   afterAll(async () => {
     await application.close();
-    await database.drop();
   });
 
   function call(options: Call): Promise<Answer> {

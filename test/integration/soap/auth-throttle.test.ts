@@ -1,9 +1,4 @@
-import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import {
   type CallAnswer,
   callSoap,
@@ -12,6 +7,8 @@ import {
   median,
   signInFrom,
 } from '../../helpers/soap-auth-calls';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { passesWithin } from '../../helpers/eventually';
 
 /*
  * Failed authentications are throttled before any secret is checked: per client address and per
@@ -32,33 +29,23 @@ function tally(answers: readonly CallAnswer[]): Record<string, number> {
 }
 
 describe('throttling SOAP authentication', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_auth_throttle');
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 11).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_auth_throttle',
+      env: {
         WORKERS_ENABLED: 'false',
         AUTH_FAILURES_PER_IP: String(LIMIT),
         AUTH_FAILURES_PER_USERNAME: String(LIMIT),
         AUTH_FAILURE_WINDOW_SECONDS: String(WINDOW_SECONDS),
-        DATA_DIR: '/tmp/dm-auth-throttle-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
+      },
+    });
   });
 
   afterAll(async () => {
     closeAgents();
     await application.close();
-    await database.drop();
   });
 
   it('answers a wrong-password flood from one address with 429 and Retry-After, /healthz staying fast, and lets a valid caller in after the window', async () => {
@@ -87,10 +74,10 @@ describe('throttling SOAP authentication', () => {
     const floods = Array.from({ length: 32 }, flood);
     const probing = probe();
     // Until the limit is reached (scrypt pace decides when), then one more second of refusals.
-    const started = Date.now();
-    while (!answers.some((answer) => answer.code === 'DM-3020') && Date.now() - started < 30_000) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await passesWithin(() => answers.some((answer) => answer.code === 'DM-3020'), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     flooding = false;
     await Promise.all([...floods, probing]);
@@ -131,7 +118,7 @@ describe('throttling SOAP authentication', () => {
     expect(tally(answers)).toEqual({ '500 DM-3001': LIMIT, '429 DM-3020': 60 - LIMIT });
 
     // Each failure leaves an audit row; a throttled call, which costs nothing, leaves none.
-    const pg = new Client({ connectionString: database.url });
+    const pg = new Client({ connectionString: application.database.url });
     await pg.connect();
     try {
       let rows: { codigo: string; n: number }[] = [];

@@ -1,13 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { generator, mutate, mutateWellFormed } from '../../helpers/envelope-mutations';
 import { S11, S12, post, textOf } from '../soap-infra/soap-fetch';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { demoDigestHeader } from '../../helpers/soap-auth-calls';
 
 /*
  * The real service, handlers and database included, under thousands of mutated envelopes built from
@@ -33,62 +29,31 @@ const SEEDS = readdirSync(casesDirectory)
     }));
   });
 
-const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
-const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
-
-/**
- * A fresh WS-Security PasswordDigest for the demo user: checked without scrypt (the digest is verified
- * with the sealed secret), so thousands of calls stay fast; a new nonce each time, as replays are refused.
- */
-function digestHeader(): string {
-  const nonce = randomBytes(16);
-  const created = new Date().toISOString();
-  const digest = createHash('sha1')
-    .update(Buffer.concat([nonce, Buffer.from(created + 'demo')]))
-    .digest('base64');
-  return (
-    `<wsse:Security xmlns:wsse="${WSSE}" xmlns:wsu="${WSU}"><wsse:UsernameToken><wsse:Username>demo</wsse:Username>` +
-    `<wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest">${digest}</wsse:Password>` +
-    `<wsse:Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">${nonce.toString('base64')}</wsse:Nonce>` +
-    `<wsu:Created>${created}</wsu:Created></wsse:UsernameToken></wsse:Security>`
-  );
-}
-
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => {
   unhandled.push(reason);
 };
 
 describe('fuzzing the DescargaMasiva service', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
-    database = await createEmptyDatabase('dm_soap_fuzz');
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 5).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_soap_fuzz',
+      env: {
         WORKERS_ENABLED: 'false',
         RATE_LIMIT_PER_MINUTE: '100000',
         // Mutated security headers fail authentication by the hundred: not what this test is about.
         AUTH_FAILURES_PER_IP: '100000',
         AUTH_FAILURES_PER_USERNAME: '100000',
-        DATA_DIR: '/tmp/dm-soap-fuzz-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
+      },
+    });
   });
 
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
     await application.close();
-    await database.drop();
   });
 
   it('answers every mutated envelope with a response or a Fault of ours, and stays up', async () => {
@@ -103,7 +68,7 @@ describe('fuzzing the DescargaMasiva service', () => {
         const index = next;
         next += 1;
         const seed = SEEDS[index % SEEDS.length] as (typeof SEEDS)[number];
-        const fresh = seed.xml.replace('{{security}}', digestHeader());
+        const fresh = seed.xml.replace('{{security}}', demoDigestHeader());
         const xml = random() < 0.5 ? mutate(fresh, random, NAMES) : mutateWellFormed(fresh, random);
         const action = random() < 0.9 ? seed.action : `${TNS}/Desconocida`;
         const answer = await post(url, xml, { version: seed.version, action });
@@ -127,7 +92,7 @@ describe('fuzzing the DescargaMasiva service', () => {
     expect(codes.get('ok') ?? 0).toBeGreaterThan(0);
     const after = await post(
       url,
-      `<env:Envelope xmlns:env="${S11}"><env:Header>${digestHeader()}</env:Header><env:Body><dm:RecuperarListaSolicitudes xmlns:dm="${TNS}"/></env:Body></env:Envelope>`,
+      `<env:Envelope xmlns:env="${S11}"><env:Header>${demoDigestHeader()}</env:Header><env:Body><dm:RecuperarListaSolicitudes xmlns:dm="${TNS}"/></env:Body></env:Envelope>`,
       { action: `${TNS}/RecuperarListaSolicitudes` },
     );
     expect(after.status).toBe(200);

@@ -3,14 +3,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { invoicePaidInPartialities, printed } from '../../helpers/payment-corpus';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { demoSoapClient } from '../../helpers/demo-soap-client';
+import { eventually } from '../../helpers/eventually';
+import { FINAL_ESTADOS as FINAL_STATES } from '../../helpers/solicitud-checks';
 
 /*
  * Contract v2 (wsdl/v2, urn:descarga-masiva:v2) over real HTTP, with node-soap clients generated from
@@ -23,7 +22,6 @@ const V2_NS = 'urn:descarga-masiva:v2';
 const RFC = 'EKU9003173C9';
 const xsdPath = path.join(__dirname, '../../../wsdl/v2/DescargaMasiva.xsd');
 const scratch = mkdtempSync(path.join(tmpdir(), 'dm-soap-v2-'));
-const FINAL_STATES = ['Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida'];
 
 interface FaultDetail {
   Codigo: string;
@@ -83,8 +81,7 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('DescargaMasiva contract v2 over HTTP', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let v2: soap.Client;
   let v1: soap.Client;
   let endpoint: string;
@@ -109,42 +106,33 @@ describe('DescargaMasiva contract v2 over HTTP', () => {
   }
 
   async function untilFinal(idSolicitud: string): Promise<Fields> {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const { Solicitud } = await call('RecuperarSolicitud', { IdSolicitud: idSolicitud });
-      const solicitud = Solicitud as Fields;
-      if (FINAL_STATES.includes(String(solicitud.Estado))) return solicitud;
-      if (Date.now() > deadline)
+    return eventually(
+      async () => {
+        const { Solicitud } = await call('RecuperarSolicitud', { IdSolicitud: idSolicitud });
+        const solicitud = Solicitud as Fields;
+        if (FINAL_STATES.includes(String(solicitud.Estado))) return solicitud;
         throw new Error(`solicitud ${idSolicitud} still ${String(solicitud.Estado)}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+      },
+      { timeoutMs: 90_000, intervalMs: 300 },
+    );
   }
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_soap_v2');
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-      SAT_MODE: 'simulator',
-      SIMULATOR_DELAY_SECONDS: '0',
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      DATA_DIR: '/tmp/dm-soap-v2-test',
-    });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
+    application = await startTestApp({
+      name: 'dm_soap_v2',
+      env: {
+        SIMULATOR_DELAY_SECONDS: '0',
+        VERIFY_INITIAL_DELAY_SECONDS: '1',
+      },
     });
     endpoint = `${application.url}/soap/v2/DescargaMasiva`;
     v2 = await soap.createClientAsync(`${endpoint}?wsdl`);
     v2.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    v1 = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    v1.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
+    v1 = await demoSoapClient(application.url);
   });
 
   afterAll(async () => {
     await application.close();
-    await database.drop();
   });
 
   it('serves its WSDL with this server as the address and its v2 schema', async () => {

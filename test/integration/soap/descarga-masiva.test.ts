@@ -2,20 +2,18 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { Client } from 'pg';
 import * as soap from 'soap';
 import type { DataSource } from 'typeorm';
-import { loadConfig } from '../../../src/config';
 import { createDataSource } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { PackageIndexer } from '../../../src/services/pipeline';
 import type { CorpusDoctoRelacionado, CorpusDocument } from '../../../src/sat-simulator/corpus';
 import { LocalDiskObjectStore } from '../../../src/storage';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { demoSoapClient } from '../../helpers/demo-soap-client';
 import { invoicePaidInPartialities, printed, wallClock } from '../../helpers/payment-corpus';
+import { finalSolicitud } from '../../helpers/solicitud-checks';
 import { storePackage } from '../../helpers/stored-packages';
 
 interface FaultDetail {
@@ -36,33 +34,18 @@ function faultOf(error: unknown): FaultDetail {
 }
 
 describe('DescargaMasiva SOAP binding over HTTP', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let client: soap.Client;
   let wsdlUrl: string;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_soap');
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-      SAT_MODE: 'simulator',
-      WORKERS_ENABLED: 'false',
-      DATA_DIR: '/tmp/dm-soap-test',
-    });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
-    });
+    application = await startTestApp({ name: 'dm_soap', env: { WORKERS_ENABLED: 'false' } });
     wsdlUrl = `${application.url}/soap/DescargaMasiva?wsdl`;
-    client = await soap.createClientAsync(wsdlUrl);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
+    client = await demoSoapClient(application.url);
   });
 
   afterAll(async () => {
     await application.close();
-    await database.drop();
   });
 
   it('serves the WSDL with this server as the address and its XSD inline, the XSD itself beside it', async () => {
@@ -156,7 +139,7 @@ describe('DescargaMasiva SOAP binding over HTTP', () => {
     intruder.setSecurity(new soap.WSSecurity('demo', 'secreto-equivocado', { passwordType: 'PasswordText' }));
     await intruder.RecuperarListaSolicitudesAsync({}).catch(() => undefined);
 
-    const pg = new Client({ connectionString: database.url });
+    const pg = new Client({ connectionString: application.database.url });
     await pg.connect();
     try {
       // Rows are committed before the answer goes out: both are there already, no waiting.
@@ -188,7 +171,7 @@ describe('DescargaMasiva SOAP binding over HTTP', () => {
     );
     const requestIds = answers.map((headers) => String(headers?.['x-request-id']));
     expect(new Set(requestIds).size).toBe(40);
-    const pg = new Client({ connectionString: database.url });
+    const pg = new Client({ connectionString: application.database.url });
     await pg.connect();
     try {
       const { rows } = await pg.query<{ total: number }>(
@@ -253,8 +236,7 @@ describe('DescargaMasiva v1: the index over SOAP (ConsultarCfdi fields, Consulta
   const paid = invoicePaidInPartialities(RFC, 2025);
   const xsdPath = path.join(__dirname, '../../../wsdl/DescargaMasiva.xsd');
   const scratch = mkdtempSync(path.join(tmpdir(), 'dm-soap-index-'));
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let client: soap.Client;
   let dataSource: DataSource;
   let validated = 0;
@@ -294,34 +276,17 @@ describe('DescargaMasiva v1: the index over SOAP (ConsultarCfdi fields, Consulta
   }
 
   async function untilFinal(idSolicitud: string): Promise<string> {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const [answer] = await client.RecuperarSolicitudAsync({ IdSolicitud: idSolicitud });
-      const estado = String(answer.Solicitud.Estado);
-      if (['Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida'].includes(estado)) return estado;
-      if (Date.now() > deadline) throw new Error(`solicitud ${idSolicitud} still ${estado}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    return String((await finalSolicitud(client, idSolicitud)).Estado);
   }
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_soap_index');
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-      SAT_MODE: 'simulator',
-      SIMULATOR_DELAY_SECONDS: '0',
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      DATA_DIR: '/tmp/dm-soap-index-test',
+    application = await startTestApp({
+      name: 'dm_soap_index',
+      env: { SIMULATOR_DELAY_SECONDS: '0', VERIFY_INITIAL_DELAY_SECONDS: '1' },
     });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
-    });
-    client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    dataSource = createDataSource({ url: database.url, poolSize: 2, applicationName: 'dm-test' });
+    const { config } = application;
+    client = await demoSoapClient(application.url);
+    dataSource = createDataSource({ url: application.database.url, poolSize: 2, applicationName: 'dm-test' });
     await dataSource.initialize();
 
     // CFDI and metadata of the period, as SAT sends them.
@@ -355,13 +320,12 @@ describe('DescargaMasiva v1: the index over SOAP (ConsultarCfdi fields, Consulta
       storedAt: new Date(),
       zip: createReadStream(path.join(__dirname, '../../../fixtures/sat/phpcfdi/zip/cfdi.zip')),
     });
-    await new PackageIndexer(dataSource, store).indexar(stored.paqueteId);
+    await new PackageIndexer(dataSource, store).index(stored.paqueteId);
   }, 180_000);
 
   afterAll(async () => {
     if (dataSource?.isInitialized) await dataSource.destroy();
     await application?.close();
-    await database?.drop();
   });
 
   it('answers every field the index holds, amounts without trailing zeros, third parties from the metadata', async () => {

@@ -1,11 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { DOMParser, type Element } from '@xmldom/xmldom';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 /*
  * Data-driven contract cases: every `fixtures/soap/<Operation>__<case>/` holds the operation element
@@ -85,29 +81,19 @@ function find(root: Element, localName: string): Element | undefined {
 }
 
 describe('SOAP contract cases from fixtures/soap', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_soap_fixtures');
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 3).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_soap_fixtures',
+      env: {
         WORKERS_ENABLED: 'false',
-        DATA_DIR: '/tmp/dm-soap-fixtures-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
+      },
+    });
   });
 
   afterAll(async () => {
     await application.close();
-    await database.drop();
   });
 
   it('has cases for every operation of the contract', () => {

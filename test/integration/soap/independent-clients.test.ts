@@ -2,18 +2,17 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { DOMParser, type Element } from '@xmldom/xmldom';
-import * as soap from 'soap';
+import type * as soap from 'soap';
 import type { DataSource } from 'typeorm';
-import { loadConfig, type AppConfig } from '../../../src/config';
+import type { AppConfig } from '../../../src/config';
 import { createDataSource } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { PackageIndexer } from '../../../src/services/pipeline';
 import { LocalDiskObjectStore } from '../../../src/storage';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { demoSoapClient } from '../../helpers/demo-soap-client';
+import { eventually } from '../../helpers/eventually';
 import { storePackage, zipOf } from '../../helpers/stored-packages';
 import { CFDI_FIELDS_ADDED_IN_V1 } from '../../helpers/contract-fields';
 
@@ -48,6 +47,12 @@ interface Story {
 }
 
 type Fields = Record<string, unknown>;
+
+/** Whole days, YYYY-MM-DD. */
+interface Period {
+  readonly from: string;
+  readonly to: string;
+}
 
 /** The fields ConsultarCfdi's Cfdi gained within v1: each must reach the clients that read them. */
 const ADDED_CFDI_FIELDS = CFDI_FIELDS_ADDED_IN_V1;
@@ -89,37 +94,25 @@ function fullHeaderCfdi(uuid: string, day: string): string {
 }
 
 describe('independent SOAP clients against the running server', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let config: AppConfig;
   let dataSource: DataSource;
   let client: soap.Client;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_independent_clients');
-    config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
-      SAT_MODE: 'simulator',
-      SIMULATOR_DELAY_SECONDS: '0',
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      DATA_DIR: '/tmp/dm-independent-clients-test',
+    application = await startTestApp({
+      name: 'dm_independent_clients',
+      env: { SIMULATOR_DELAY_SECONDS: '0', VERIFY_INITIAL_DELAY_SECONDS: '1' },
     });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
-    });
-    dataSource = createDataSource({ url: database.url, poolSize: 2, applicationName: 'dm-test' });
+    config = application.config;
+    dataSource = createDataSource({ url: application.database.url, poolSize: 2, applicationName: 'dm-test' });
     await dataSource.initialize();
-    client = await soap.createClientAsync(`${application.url}/soap/DescargaMasiva?wsdl`);
-    client.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
+    client = await demoSoapClient(application.url);
   });
 
   afterAll(async () => {
     if (dataSource?.isInitialized) await dataSource.destroy();
     await application.close();
-    await database.drop();
   });
 
   /**
@@ -137,14 +130,14 @@ describe('independent SOAP clients against the running server', () => {
     const idSolicitud = String(
       registered.Resultados.Resultado[0]?.IdSolicitud ?? registered.Resultados.Resultado.IdSolicitud,
     );
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const [answer] = await client.RecuperarSolicitudAsync({ IdSolicitud: idSolicitud });
-      if (answer.Solicitud.Estado === 'Completada') break;
-      if (Date.now() > deadline)
-        throw new Error(`metadata solicitud still ${String(answer.Solicitud.Estado)}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    await eventually(
+      async () => {
+        const [answer] = await client.RecuperarSolicitudAsync({ IdSolicitud: idSolicitud });
+        if (answer.Solicitud.Estado !== 'Completada')
+          throw new Error(`metadata solicitud still ${String(answer.Solicitud.Estado)}`);
+      },
+      { timeoutMs: 90_000, intervalMs: 300 },
+    );
     const [{ tenantId } = { tenantId: '' }] = await dataSource.query<{ tenantId: string }[]>(
       `SELECT tenant_id::text AS "tenantId" FROM api_users WHERE username = 'demo'`,
     );
@@ -163,7 +156,7 @@ describe('independent SOAP clients against the running server', () => {
       storedAt: new Date(),
       zip: zipOf([{ name: `${uuid}.xml`, content: fullHeaderCfdi(uuid, day) }]),
     });
-    await new PackageIndexer(dataSource, store).indexar(stored.paqueteId);
+    await new PackageIndexer(dataSource, store).index(stored.paqueteId);
   }
 
   /** One v1 call over plain HTTP, its answer read with a DOM: what the server sent, as text. */
@@ -247,6 +240,11 @@ describe('independent SOAP clients against the running server', () => {
     return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Story;
   }
 
+  /** What an example program tells of the period, signed in as the demo user. */
+  function runExample(command: string, program: string, from: string, to: string): Promise<Story> {
+    return run(command, [program, application.url, 'demo', 'demo', from, to]);
+  }
+
   function expectWholeStory(story: Story): void {
     expect(story.estado).toBe('Completada');
     expect(story.paquetes).toBeGreaterThan(0);
@@ -261,85 +259,64 @@ describe('independent SOAP clients against the running server', () => {
   }
 
   // Periods whose documents include third-party metadata and payment CFDIs (the simulator's corpus).
-  it('Python zeep (WS-Security UsernameToken), every field of ConsultarCfdi and ConsultarPagos', async () => {
-    const uuid = 'f0f0f0f0-1111-4222-8333-000000000019';
-    await prepareIndex('2026-05-11', '2026-05-20', uuid, '2026-05-15');
-    const story = await run('/usr/bin/python3', [
-      path.join(examples, 'python/descarga_masiva.py'),
-      application.url,
-      'demo',
-      'demo',
-      '2026-05-11',
-      '2026-05-20',
-    ]);
+  /** The whole story of an example that reads every field, over an index holding `uuid` on `day`. */
+  async function expectEveryField(
+    command: string,
+    program: string,
+    period: Period,
+    uuid: string,
+    day: string,
+  ) {
+    await prepareIndex(period.from, period.to, uuid, day);
+    const story = await runExample(command, program, period.from, period.to);
     expectWholeStory(story);
-    await expectEveryFieldRead(story, '2026-05-11', '2026-05-20', uuid);
+    await expectEveryFieldRead(story, period.from, period.to, uuid);
+  }
+
+  it('Python zeep (WS-Security UsernameToken), every field of ConsultarCfdi and ConsultarPagos', async () => {
+    const program = path.join(examples, 'python/descarga_masiva.py');
+    const period = { from: '2026-05-11', to: '2026-05-20' };
+    await expectEveryField(
+      '/usr/bin/python3',
+      program,
+      period,
+      'f0f0f0f0-1111-4222-8333-000000000019',
+      '2026-05-15',
+    );
   });
 
   it('PHP SoapClient (HTTP Basic), every field of ConsultarCfdi and ConsultarPagos', async () => {
-    const uuid = 'f0f0f0f0-1111-4222-8333-000000000020';
-    await prepareIndex('2026-05-21', '2026-05-30', uuid, '2026-05-25');
-    const story = await run('php', [
-      path.join(examples, 'php/descarga_masiva.php'),
-      application.url,
-      'demo',
-      'demo',
-      '2026-05-21',
-      '2026-05-30',
-    ]);
-    expectWholeStory(story);
-    await expectEveryFieldRead(story, '2026-05-21', '2026-05-30', uuid);
+    const program = path.join(examples, 'php/descarga_masiva.php');
+    const period = { from: '2026-05-21', to: '2026-05-30' };
+    await expectEveryField('php', program, period, 'f0f0f0f0-1111-4222-8333-000000000020', '2026-05-25');
   });
 
   it('curl and xmllint (the shell example of docs/integration.md)', async () => {
     expectWholeStory(
-      await run('bash', [
-        path.join(examples, 'curl/descarga-masiva.sh'),
-        application.url,
-        'demo',
-        'demo',
-        '2026-07-01',
-        '2026-07-10',
-      ]),
+      await runExample('bash', path.join(examples, 'curl/descarga-masiva.sh'), '2026-07-01', '2026-07-10'),
     );
   });
 
   it('Java 17 HttpClient and DOM (WS-Security PasswordDigest, SOAP 1.1)', async () => {
     expectWholeStory(
-      await run('java', [
-        path.join(examples, 'java/DescargaMasiva.java'),
-        application.url,
-        'demo',
-        'demo',
-        '2026-08-01',
-        '2026-08-10',
-      ]),
+      await runExample('java', path.join(examples, 'java/DescargaMasiva.java'), '2026-08-01', '2026-08-10'),
     );
   });
 
   it('Ruby Net::HTTP and REXML (WS-Security PasswordText with Created, SOAP 1.2)', async () => {
     expectWholeStory(
-      await run('ruby', [
-        path.join(examples, 'ruby/descarga_masiva.rb'),
-        application.url,
-        'demo',
-        'demo',
-        '2026-09-01',
-        '2026-09-10',
-      ]),
+      await runExample('ruby', path.join(examples, 'ruby/descarga_masiva.rb'), '2026-09-01', '2026-09-10'),
     );
   });
 
   it('JavaScript node-soap (WS-Security PasswordDigest, client built from the WSDL)', async () => {
     expectWholeStory(
-      await run(process.execPath, [
+      await runExample(
+        process.execPath,
         path.join(examples, 'javascript/descarga-masiva.js'),
-        application.url,
-        'demo',
-        'demo',
         '2026-10-01',
         '2026-10-10',
-      ]),
+      ),
     );
   });
 
@@ -354,9 +331,7 @@ describe('independent SOAP clients against the running server', () => {
         `-out:${program}`,
         path.join(examples, 'csharp/DescargaMasiva.cs'),
       ]);
-      expectWholeStory(
-        await run('mono', [program, application.url, 'demo', 'demo', '2026-11-01', '2026-11-10']),
-      );
+      expectWholeStory(await runExample('mono', program, '2026-11-01', '2026-11-10'));
     } finally {
       await rm(build, { recursive: true, force: true });
     }

@@ -2,17 +2,13 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
-import { loadConfig } from '../../../src/config';
 import { createDataSource, Tenant } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { ApiUserService } from '../../../src/services/accounts';
 import { SecretBox, generateMasterKey } from '../../../src/services/secrets';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { TestCa } from '../../helpers/test-ca';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 /*
  * An ERP integrated with MYSuite, unchanged but for the URL: Python zeep and PHP SoapClient read
@@ -44,35 +40,27 @@ interface Story {
 
 describe('MYSuite RequestTransaction from independent clients', () => {
   const ca = new TestCa();
-  let database: EmptyDatabase;
   let simulator: RunningSatSimulator;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let requestor: string;
   let fielDirectory: string;
   let fielFiles: string[];
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_mysuite_clients');
     simulator = await startSatSimulator({
       delaySeconds: 0,
       documentsPerDay: 4,
       trustedAuthorities: [ca.certificate],
     });
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 11).toString('base64'),
-      SAT_MODE: 'simulator',
-      SAT_BASE_URL: simulator.url,
-      VERIFY_INITIAL_DELAY_SECONDS: '1',
-      DATA_DIR: '/tmp/dm-mysuite-clients-test',
-    });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
+    application = await startTestApp({
+      name: 'dm_mysuite_clients',
+      env: {
+        SAT_BASE_URL: simulator.url,
+        VERIFY_INITIAL_DELAY_SECONDS: '1',
+      },
     });
 
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    const dataSource = createDataSource({ url: application.database.url, poolSize: 1 });
     await dataSource.initialize();
     const tenant = await dataSource
       .getRepository(Tenant)
@@ -97,7 +85,6 @@ describe('MYSuite RequestTransaction from independent clients', () => {
   afterAll(async () => {
     await application.close();
     await simulator.close();
-    await database.drop();
     await rm(fielDirectory, { recursive: true, force: true });
   });
 

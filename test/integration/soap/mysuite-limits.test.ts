@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { Client } from 'pg';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import {
   DEMO_REQUESTOR,
   MYSUITE_NS,
@@ -22,6 +17,7 @@ import {
   transactionFields,
 } from '../../helpers/mysuite-envelopes';
 import { rawPost } from '../../helpers/raw-post';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 /* Body limits per endpoint, the MYSuite Requestor gate and the bounds on Data1, with the defaults. */
 
@@ -34,36 +30,27 @@ function nestedData1(levels: number): string {
 }
 
 describe('MYSuite and DescargaMasiva body limits (defaults)', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let pg: Client;
   let mysuite: string;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_mysuite_limits');
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 8).toString('base64'),
-      SAT_MODE: 'simulator',
-      WORKERS_ENABLED: 'false',
-      DATA_DIR: '/tmp/dm-mysuite-limits-test',
-      // Failure throttles are tested on their own; several refusals here must not trip them.
-      AUTH_FAILURES_PER_IP: '100000',
-    });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
+    application = await startTestApp({
+      name: 'dm_mysuite_limits',
+      env: {
+        WORKERS_ENABLED: 'false',
+        // Failure throttles are tested on their own; several refusals here must not trip them.
+        AUTH_FAILURES_PER_IP: '100000',
+      },
     });
     mysuite = `${application.url}${MYSUITE_PATH}`;
-    pg = new Client({ connectionString: database.url });
+    pg = new Client({ connectionString: application.database.url });
     await pg.connect();
   });
 
   afterAll(async () => {
     await pg.end();
     await application.close();
-    await database.drop();
   });
 
   describe('the Requestor gate', () => {

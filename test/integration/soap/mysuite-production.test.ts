@@ -1,9 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 const DEMO_REQUESTOR = '11111111-2222-3333-4444-555555555555';
 const NAMESPACE = 'http://www.fact.com.mx/schema/ws';
@@ -27,29 +23,22 @@ function envelope(requestor: string): string {
 
 /* Production mode: no demo tenant, so the demo Requestor GUID opens nothing and is never announced. */
 describe('MYSuite binding in production mode', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   const banners: string[] = [];
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_mysuite_production');
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 3).toString('base64'),
-      SAT_MODE: 'production',
-      WORKERS_ENABLED: 'false',
-      DATA_DIR: '/tmp/dm-mysuite-production-test',
-    });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: (text) => banners.push(text),
+    application = await startTestApp({
+      name: 'dm_mysuite_production',
+      env: {
+        SAT_MODE: 'production',
+        WORKERS_ENABLED: 'false',
+      },
+      start: { announce: (text) => banners.push(text) },
     });
   });
 
   afterAll(async () => {
     await application.close();
-    await database.drop();
   });
 
   it('serves the WSDL at ?wsdl and ?WSDL with the address it is reached at', async () => {
@@ -76,7 +65,7 @@ describe('MYSuite binding in production mode', () => {
     expect(xml).toMatch(/<(\w+:)?Result>false<\/(\w+:)?Result>/);
     expect(xml).toMatch(/<(\w+:)?Code>3001<\/(\w+:)?Code>/);
     expect(banners.join('\n')).not.toContain(DEMO_REQUESTOR);
-    const pg = new Client({ connectionString: database.url });
+    const pg = new Client({ connectionString: application.database.url });
     await pg.connect();
     try {
       const { rows } = await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM tenants`);

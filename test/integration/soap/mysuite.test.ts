@@ -1,13 +1,10 @@
 import { PassThrough } from 'node:stream';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import * as soap from 'soap';
-import { loadConfig } from '../../../src/config';
 import { createDataSource, Tenant } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { ApiUserService } from '../../../src/services/accounts';
 import { SecretBox, generateMasterKey } from '../../../src/services/secrets';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 import { TestCa, type MintedCredential } from '../../helpers/test-ca';
 
 const DEMO_REQUESTOR = '11111111-2222-3333-4444-555555555555';
@@ -58,8 +55,7 @@ interface TransactionResult {
 describe('MYSuite-compatible RequestTransaction', () => {
   const ca = new TestCa();
   const otherFiel = ca.mint({ rfc: OTHER_RFC, name: 'OTRA EMPRESA SA DE CV' });
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let client: soap.Client;
   let pg: Client;
   let otherRequestor: string;
@@ -91,39 +87,26 @@ describe('MYSuite-compatible RequestTransaction', () => {
   }
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_mysuite');
-    const masterKey = Buffer.alloc(32, 5).toString('base64');
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: masterKey,
-      SAT_MODE: 'simulator',
-      WORKERS_ENABLED: 'false',
-      LOG_LEVEL: 'debug',
-      DATA_DIR: '/tmp/dm-mysuite-test',
-    });
     const logs = new PassThrough();
     logs.on('data', (chunk: Buffer) => logLines.push(chunk.toString('utf8')));
-    application = await startApplication(config, createLogger({ stream: logs, level: 'debug' }), {
-      announce: () => undefined,
+    application = await startTestApp({
+      name: 'dm_mysuite',
+      env: { WORKERS_ENABLED: 'false', LOG_LEVEL: 'debug' },
+      logs,
     });
     client = await soap.createClientAsync(`${application.url}/mx.com.fact.wsfront/FactWSFront.asmx?WSDL`);
 
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    const dataSource = createDataSource({ url: application.database.url, poolSize: 1 });
     await dataSource.initialize();
     const other = await dataSource.getRepository(Tenant).save({ slug: 'otra', nombre: 'Otra' });
     const box = new SecretBox(generateMasterKey(), []);
     otherRequestor = (await new ApiUserService(dataSource, box).create(other.id, 'otra-erp')).requestor;
     await dataSource.destroy();
-    pg = new Client({ connectionString: database.url });
-    await pg.connect();
+    pg = application.pg;
   });
 
   afterAll(async () => {
-    await pg.end();
     await application.close();
-    await database.drop();
   });
 
   it('registers with AMBOS fan-out into eight solicitudes, answered in ResponseData1', async () => {

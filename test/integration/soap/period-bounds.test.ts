@@ -1,12 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { toMexicoWallClock } from '../../../src/services/periods/mexico-time';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { S11, S12, post, textOf, type RawAnswer } from '../soap-infra/soap-fetch';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { demoDigestHeader } from '../../helpers/soap-auth-calls';
 
 /*
  * Period bounds through real HTTP on both bindings: a FechaFinal on a later day is refused before
@@ -17,23 +13,7 @@ import { S11, S12, post, textOf, type RawAnswer } from '../soap-infra/soap-fetch
 const DM = 'urn:descarga-masiva:v1';
 const MYSUITE = 'http://www.fact.com.mx/schema/ws';
 const DEMO_REQUESTOR = '11111111-2222-3333-4444-555555555555';
-const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
-const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
-
-function digestHeader(): string {
-  const nonce = randomBytes(16);
-  const created = new Date().toISOString();
-  const digest = createHash('sha1')
-    .update(Buffer.concat([nonce, Buffer.from(created + 'demo')]))
-    .digest('base64');
-  return (
-    `<wsse:Security xmlns:wsse="${WSSE}" xmlns:wsu="${WSU}"><wsse:UsernameToken><wsse:Username>demo</wsse:Username>` +
-    `<wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest">${digest}</wsse:Password>` +
-    `<wsse:Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">${nonce.toString('base64')}</wsse:Nonce>` +
-    `<wsu:Created>${created}</wsu:Created></wsse:UsernameToken></wsse:Security>`
-  );
-}
 
 function elements(fields: Record<string, string | Record<string, string>>): string {
   return Object.entries(fields)
@@ -42,8 +22,7 @@ function elements(fields: Record<string, string | Record<string, string>>): stri
 }
 
 describe('period bounds on both bindings', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let pg: Client;
 
   function dm(
@@ -52,7 +31,7 @@ describe('period bounds on both bindings', () => {
     version: '1.1' | '1.2' = '1.1',
   ): Promise<RawAnswer> {
     const body = `<dm:${operation} xmlns:dm="${DM}">${elements(fields)}</dm:${operation}>`;
-    const xml = `<env:Envelope xmlns:env="${version === '1.1' ? S11 : S12}"><env:Header>${digestHeader()}</env:Header><env:Body>${body}</env:Body></env:Envelope>`;
+    const xml = `<env:Envelope xmlns:env="${version === '1.1' ? S11 : S12}"><env:Header>${demoDigestHeader()}</env:Header><env:Body>${body}</env:Body></env:Envelope>`;
     return post(`${application.url}/soap/DescargaMasiva`, xml, { version, action: `${DM}/${operation}` });
   }
 
@@ -88,28 +67,19 @@ describe('period bounds on both bindings', () => {
   }
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_period_bounds');
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 8).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_period_bounds',
+      env: {
         WORKERS_ENABLED: 'false',
-        DATA_DIR: '/tmp/dm-period-bounds-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
-    pg = new Client({ connectionString: database.url });
+      },
+    });
+    pg = new Client({ connectionString: application.database.url });
     await pg.connect();
   });
 
   afterAll(async () => {
     await pg.end();
     await application.close();
-    await database.drop();
   });
 
   const registration = {

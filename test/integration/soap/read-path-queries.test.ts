@@ -1,10 +1,6 @@
-import { PassThrough } from 'node:stream';
 import { Client, type QueryConfig } from 'pg';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { DEMO } from '../../../src/services/accounts';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 /**
  * The read path's statement budget, counted where every statement passes (pg's Client.query, which the
@@ -12,8 +8,7 @@ import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-dat
  * call that goes back to several round trips (or to TypeORM's per-relation queries) fails here.
  */
 describe('SOAP read path: statements per call', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let idSolicitud: string;
   const sent: string[] = [];
   let recording = false;
@@ -59,18 +54,11 @@ describe('SOAP read path: statements per call', () => {
       if (recording && text !== undefined) sent.push(text.replace(/\s+/g, ' ').trim());
       return (original as (...rest: unknown[]) => unknown).apply(this, args);
     };
-    database = await createEmptyDatabase('dm_read_path');
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 5).toString('base64'),
-      SAT_MODE: 'simulator',
-      WORKERS_ENABLED: 'false',
-      DATA_DIR: '/tmp/dm-read-path-test',
-    });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
+    application = await startTestApp({
+      name: 'dm_read_path',
+      env: {
+        WORKERS_ENABLED: 'false',
+      },
     });
     const registered = await call(
       'RegistrarSolicitud',
@@ -85,7 +73,6 @@ describe('SOAP read path: statements per call', () => {
   afterAll(async () => {
     Client.prototype.query = original;
     await application.close();
-    await database.drop();
   });
 
   it('answers RecuperarSolicitud with three statements: the API user, the whole record, the audit row', async () => {

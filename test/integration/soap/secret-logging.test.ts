@@ -1,12 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { loadConfig } from '../../../src/config';
 import { createDataSource, findTenantBySlug } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { ApiUserService } from '../../../src/services/accounts';
 import { SecretBox, masterKeyFrom } from '../../../src/services/secrets';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 import { S11, S12, post } from '../soap-infra/soap-fetch';
 
 /*
@@ -57,30 +54,20 @@ function digestToken(nonce: Buffer, created: string): { header: string; digest: 
 }
 
 describe('secrets never reach the log, even at debug level', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   const chunks: string[] = [];
   const logged = (): string => chunks.join('');
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_secret_logging');
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY,
-      SAT_MODE: 'simulator',
-      WORKERS_ENABLED: 'false',
-      LOG_LEVEL: 'debug',
-      DATA_DIR: '/tmp/dm-secret-logging-test',
-    });
-    const stream = new PassThrough();
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-    application = await startApplication(config, createLogger({ stream, level: config.logLevel }), {
-      announce: () => undefined,
+    const logs = new PassThrough();
+    logs.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+    application = await startTestApp({
+      name: 'dm_secret_logging',
+      env: { MASTER_KEY, WORKERS_ENABLED: 'false', LOG_LEVEL: 'debug' },
+      logs,
     });
     // An API user of the demo tenant whose secret cannot be mistaken for any other text in the log.
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    const dataSource = createDataSource({ url: application.database.url, poolSize: 1 });
     await dataSource.initialize();
     try {
       const tenant = await findTenantBySlug(dataSource.manager, 'demo');
@@ -93,7 +80,6 @@ describe('secrets never reach the log, even at debug level', () => {
 
   afterAll(async () => {
     await application.close();
-    await database.drop();
   });
 
   async function mysuite(version: '1.1' | '1.2', body: string): Promise<string> {

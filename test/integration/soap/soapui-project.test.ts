@@ -2,13 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 /*
  * docs/examples/soapui/descarga-masiva-soapui-project.xml, the SoapUI project ERPs import as is: checked
@@ -293,29 +289,19 @@ describe('the SoapUI project of docs/examples/soapui', () => {
   });
 
   describe('sent to the running server as SoapUI sends them', () => {
-    let database: EmptyDatabase;
-    let application: RunningApplication;
+    let application: PostgresTestApp;
 
     beforeAll(async () => {
-      database = await createEmptyDatabase('dm_soapui_project');
-      application = await startApplication(
-        loadConfig({
-          PORT: '0',
-          HOST: '127.0.0.1',
-          DATABASE_URL: database.url,
-          MASTER_KEY: Buffer.alloc(32, 5).toString('base64'),
-          SAT_MODE: 'simulator',
+      application = await startTestApp({
+        name: 'dm_soapui_project',
+        env: {
           WORKERS_ENABLED: 'false',
-          DATA_DIR: '/tmp/dm-soapui-project-test',
-        }),
-        createLogger({ stream: new PassThrough() }),
-        { announce: () => undefined },
-      );
+        },
+      });
     });
 
     afterAll(async () => {
       await application.close();
-      await database.drop();
     });
 
     /** SoapUI's headers: SOAPAction (1.1) or the action parameter (1.2); preemptive Basic when asked. */

@@ -1,10 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
-import { loadConfig } from '../../../src/config';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { TRANSACTION_PARAMS } from '../../../src/soap/mysuite/transactions';
 import type { ParamType } from '../../../src/soap/mysuite/typed-params';
 import {
@@ -16,8 +11,9 @@ import {
   type TypedField,
   type XsdNode,
 } from '../../helpers/contract-fields';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { S11, S12, post, textOf, type RawAnswer } from '../soap-infra/soap-fetch';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { demoDigestHeader } from '../../helpers/soap-auth-calls';
 
 /*
  * Every contract-typed field (boolean, integer, enumeration, date-time) of every operation of both
@@ -31,8 +27,6 @@ const DM = 'urn:descarga-masiva:v1';
 const MYSUITE = 'http://www.fact.com.mx/schema/ws';
 const DEMO_REQUESTOR = '11111111-2222-3333-4444-555555555555';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
-const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
 
 /** A valid request of each operation, to which one wrong field is added (or in which it is replaced). */
 const DM_BASES: Record<string, Tree> = {
@@ -181,20 +175,6 @@ function withValue(node: XsdNode, tree: Tree, trail: readonly string[], value: T
   return { ...tree, [name]: withValue(child, group, rest, value) };
 }
 
-function digestHeader(): string {
-  const nonce = randomBytes(16);
-  const created = new Date().toISOString();
-  const digest = createHash('sha1')
-    .update(Buffer.concat([nonce, Buffer.from(created + 'demo')]))
-    .digest('base64');
-  return (
-    `<wsse:Security xmlns:wsse="${WSSE}" xmlns:wsu="${WSU}"><wsse:UsernameToken><wsse:Username>demo</wsse:Username>` +
-    `<wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest">${digest}</wsse:Password>` +
-    `<wsse:Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">${nonce.toString('base64')}</wsse:Nonce>` +
-    `<wsu:Created>${created}</wsu:Created></wsse:UsernameToken></wsse:Security>`
-  );
-}
-
 function describeWrong(value: Wrong): string {
   if ('shape' in value) return `<${value.shape}>`;
   return JSON.stringify(
@@ -221,8 +201,7 @@ async function inParallel<T>(
 }
 
 describe('typed fields of both bindings, fuzzed with wrong-typed values', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let pg: Client;
   const operations: Operation[] = readOperations(path.join(__dirname, '../../../wsdl/DescargaMasiva.wsdl'));
 
@@ -235,7 +214,7 @@ describe('typed fields of both bindings, fuzzed with wrong-typed values', () => 
 
   function callDm(operation: Operation, tree: Tree, version: '1.1' | '1.2' = '1.1'): Promise<RawAnswer> {
     const body = `<dm:${operation.name} xmlns:dm="${DM}">${serialize(operation.input, tree)}</dm:${operation.name}>`;
-    const xml = `<env:Envelope xmlns:env="${version === '1.1' ? S11 : S12}"><env:Header>${digestHeader()}</env:Header><env:Body>${body}</env:Body></env:Envelope>`;
+    const xml = `<env:Envelope xmlns:env="${version === '1.1' ? S11 : S12}"><env:Header>${demoDigestHeader()}</env:Header><env:Body>${body}</env:Body></env:Envelope>`;
     return post(`${application.url}/soap/DescargaMasiva`, xml, {
       version,
       action: `${DM}/${operation.name}`,
@@ -262,29 +241,20 @@ describe('typed fields of both bindings, fuzzed with wrong-typed values', () => 
   }
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_typed_fuzz');
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_typed_fuzz',
+      env: {
         WORKERS_ENABLED: 'false',
         RATE_LIMIT_PER_MINUTE: '100000',
-        DATA_DIR: '/tmp/dm-typed-fuzz-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
-    pg = new Client({ connectionString: database.url });
+      },
+    });
+    pg = new Client({ connectionString: application.database.url });
     await pg.connect();
   });
 
   afterAll(async () => {
     await pg.end();
     await application.close();
-    await database.drop();
   });
 
   it('reads the contract: every operation has a base request and typed fields are found', () => {

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { createObjectStore } from '../../../src/storage';
 import { partFileName } from '../../../src/storage/stale-parts';
 import { currentPartWriter } from '../../../src/storage/temp-parts';
+import { until } from '../../helpers/eventually';
 
 /*
  * Issue 16, F13: a kill -9 during a download left objects/.tmp/*.part forever. Starting the store
@@ -42,16 +43,6 @@ async function deadPid(): Promise<number> {
   return child.pid as number;
 }
 
-async function waitFor<T>(find: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('temporary files of interrupted writes are swept when the store starts', () => {
   const directory = mkdtempSync(path.join(tmpdir(), 'dm-sweep-'));
   const temporary = path.join(directory, '.tmp');
@@ -68,9 +59,10 @@ describe('temporary files of interrupted writes are swept when the store starts'
   it('deletes the parts of dead writers and old ones, keeps those of live writers', async () => {
     mkdirSync(temporary, { recursive: true });
     writer = startLiveWriter(directory);
-    const livePart = await waitFor(
-      () => parts().find((name) => name.includes(`-${writer?.pid}-`)),
+    const livePart = await until(
       "the live writer's part",
+      () => parts().find((name) => name.includes(`-${writer?.pid}-`)),
+      { timeoutMs: 20_000, intervalMs: 50 },
     );
 
     const self = await currentPartWriter();

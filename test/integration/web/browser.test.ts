@@ -2,18 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { loadConfig } from '../../../src/config';
 import { createDataSource, Tenant } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { WebUserService } from '../../../src/services/web-access';
 import { launchChromium } from '../../helpers/chromium';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { TestCa } from '../../helpers/test-ca';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 /*
  * The real pages in a real browser (Debian's chromium through playwright-core) against the running
@@ -26,36 +22,27 @@ jest.setTimeout(180_000);
 describe('web interface in a browser', () => {
   const ca = new TestCa();
   const fiel = ca.mint({ rfc: RFC, name: 'NAVEGADORA SA DE CV' });
-  let database: EmptyDatabase;
   let simulator: RunningSatSimulator;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let browser: Browser;
   let files: string;
   let pg: Client;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_web_browser');
     simulator = await startSatSimulator({
       delaySeconds: 0,
       documentsPerDay: 4,
       trustedAuthorities: [ca.certificate],
     });
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 14).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_web_browser',
+      env: {
         SAT_BASE_URL: simulator.url,
         VERIFY_INITIAL_DELAY_SECONDS: '1',
         WEB_LOGIN_MAX_FAILURES: '3',
-        DATA_DIR: '/tmp/dm-web-browser-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+      },
+    });
+    const dataSource = createDataSource({ url: application.database.url, poolSize: 1 });
     await dataSource.initialize();
     const other = await dataSource.getRepository(Tenant).save({ slug: 'ajena', nombre: 'Ajena' });
     const users = new WebUserService(dataSource, { maxFailures: 3, lockoutMinutes: 15 });
@@ -65,7 +52,7 @@ describe('web interface in a browser', () => {
     files = await mkdtemp(path.join(tmpdir(), 'dm-browser-'));
     await writeFile(path.join(files, 'fiel.cer'), fiel.certificate);
     await writeFile(path.join(files, 'fiel.key'), fiel.privateKey);
-    pg = new Client({ connectionString: database.url });
+    pg = new Client({ connectionString: application.database.url });
     await pg.connect();
     browser = await launchChromium();
   });
@@ -75,7 +62,6 @@ describe('web interface in a browser', () => {
     await pg.end();
     await application.close();
     await simulator.close();
-    await database.drop();
     await rm(files, { recursive: true, force: true });
   });
 

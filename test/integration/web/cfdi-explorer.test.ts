@@ -1,23 +1,21 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
 import { SaxesParser } from 'saxes';
 import * as yauzl from 'yauzl';
-import { loadConfig } from '../../../src/config';
 import { createDataSource, Tenant } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { CfdiExports } from '../../../src/services/cfdi';
 import { WebUserService } from '../../../src/services/web-access';
 import { LocalDiskObjectStore } from '../../../src/storage';
+import { CFDI_FIELDS_ADDED_IN_V1 } from '../../helpers/contract-fields';
 import { parseCsv } from '../../helpers/csv';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
+import { eventually } from '../../helpers/eventually';
+import { FINAL_ESTADOS as FINAL } from '../../helpers/solicitud-checks';
 import { Browser } from '../../helpers/web-browser';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 const RFC = 'EKU9003173C9';
-const FINAL = ['Completada', 'SinDatos', 'Rechazada', 'Error', 'Vencida'];
 const TERCERO = 'CACX7605101P8';
 const FORMULAS = ['=HYPERLINK("http://ejemplo.invalid","clic")', '+52 55 1234 5678', '-1+2', '@SUM(1,2)'];
 
@@ -127,8 +125,7 @@ function uuidsOf(page: string): string[] {
 
 describe('web interface: the CFDI explorer', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dm-cfdi-explorer-'));
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let pg: Client;
   let demoTenant: string;
   let index: Indexed[];
@@ -217,24 +214,17 @@ describe('web interface: the CFDI explorer', () => {
   }
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_cfdi_explorer');
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 21).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_cfdi_explorer',
+      env: {
         SIMULATOR_DELAY_SECONDS: '0',
         VERIFY_INITIAL_DELAY_SECONDS: '1',
         DATA_DIR: dataDir,
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
-    pg = new Client({ connectionString: database.url });
+      },
+    });
+    pg = new Client({ connectionString: application.database.url });
     await pg.connect();
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    const dataSource = createDataSource({ url: application.database.url, poolSize: 1 });
     await dataSource.initialize();
     const otherTenant = await dataSource.getRepository(Tenant).save({ slug: 'otra-cfdi', nombre: 'Otra' });
     await new WebUserService(dataSource, { maxFailures: 5, lockoutMinutes: 10 }).create(
@@ -266,16 +256,15 @@ describe('web interface: the CFDI explorer', () => {
       tipoSolicitud: 'Metadata',
       tipoDocumento: 'CFDI',
     });
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const { rows } = await pg.query<{ estado: string }>(`SELECT estado FROM solicitudes`);
-      if (rows.length === 6 && rows.every((row) => FINAL.includes(row.estado))) {
-        expect(rows.map((row) => row.estado)).toEqual(Array(6).fill('Completada'));
-        break;
-      }
-      if (Date.now() > deadline) throw new Error(`solicitudes still ${rows.map((r) => r.estado).join(',')}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const ended = await eventually(
+      async () => {
+        const { rows } = await pg.query<{ estado: string }>(`SELECT estado FROM solicitudes`);
+        if (rows.length === 6 && rows.every((row) => FINAL.includes(row.estado))) return rows;
+        throw new Error(`solicitudes still ${rows.map((r) => r.estado).join(',')}`);
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    expect(ended.map((row) => row.estado)).toEqual(Array(6).fill('Completada'));
     const { rows: tenants } = await pg.query<{ tenant_id: string }>(
       `SELECT DISTINCT tenant_id FROM solicitudes`,
     );
@@ -378,7 +367,6 @@ describe('web interface: the CFDI explorer', () => {
   afterAll(async () => {
     await pg?.end();
     await application?.close();
-    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -793,23 +781,9 @@ describe('web interface: the CFDI explorer', () => {
       return [micros(row[column('Monto')]), row[column('Estatus')], row[column('Xml')]];
     });
     expect(shown).toEqual(index.map((doc) => [micros(doc.monto), doc.estatus ?? '', doc.held ? 'Sí' : 'No']));
-    // Every field ConsultarCfdi answers has its column, Spanish names, amounts as SAT wrote them.
-    for (const name of [
-      'TipoComprobante',
-      'Fecha',
-      'FechaTimbrado',
-      'SubTotal',
-      'Descuento',
-      'Total',
-      'TipoCambio',
-      'MetodoPago',
-      'FormaPago',
-      'UsoCfdi',
-      'LugarExpedicion',
-      'Complementos',
-      'RfcACuentaTerceros',
-      'NombreACuentaTerceros',
-    ])
+    // Every field ConsultarCfdi answers has its column (but the PAC's RFC), Spanish names, amounts as
+    // SAT wrote them.
+    for (const name of CFDI_FIELDS_ADDED_IN_V1.filter((field) => field !== 'RfcPac'))
       expect(header).toContain(name);
     const fields = index.map((doc) => {
       const row = byUuid.get(doc.uuid) as string[];
@@ -987,7 +961,7 @@ describe('web interface: the CFDI explorer', () => {
   });
 
   it('streams exports a batch at a time as they are read, and refuses a search beyond the limit', async () => {
-    const dataSource = createDataSource({ url: database.url, poolSize: 2 });
+    const dataSource = createDataSource({ url: application.database.url, poolSize: 2 });
     await dataSource.initialize();
     try {
       let batches = 0;

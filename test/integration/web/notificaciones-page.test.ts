@@ -1,43 +1,34 @@
 import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
-import { loadConfig } from '../../../src/config';
 import { createDataSource, Tenant } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { webhookSecretContext } from '../../../src/services/notifications';
 import { SecretBox, masterKeyFrom } from '../../../src/services/secrets';
 import { WebUserService } from '../../../src/services/web-access';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { Browser } from '../../helpers/web-browser';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 const MASTER_KEY = Buffer.alloc(32, 17);
 const HOOK = 'http://127.0.0.1:9/erp/webhook';
 
 describe('web interface: notifications (webhooks) for administrators', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let pg: Client;
   let tenantId: string;
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_web_webhooks');
     const logs = new PassThrough();
     logs.on('data', (chunk: Buffer) => logLines.push(chunk.toString('utf8')));
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
+    application = await startTestApp({
+      name: 'dm_web_webhooks',
+      env: {
         MASTER_KEY: MASTER_KEY.toString('base64'),
-        SAT_MODE: 'simulator',
         WORKERS_ENABLED: 'false',
-        DATA_DIR: '/tmp/dm-web-webhooks-test',
-      }),
-      createLogger({ stream: logs, level: 'debug' }),
-      { announce: () => undefined },
-    );
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+        LOG_LEVEL: 'debug',
+      },
+      logs,
+    });
+    const dataSource = createDataSource({ url: application.database.url, poolSize: 1 });
     await dataSource.initialize();
     const tenants = dataSource.getRepository(Tenant);
     const tenant = await tenants.save({ slug: 'avisos', nombre: 'Avisos' });
@@ -48,14 +39,13 @@ describe('web interface: notifications (webhooks) for administrators', () => {
     await users.create(tenant.id, 'captura@avisos.mx', 'clave-captura', { role: 'user' });
     await users.create(vecino.id, 'jefe@vecino.mx', 'clave-vecino', { role: 'admin' });
     await dataSource.destroy();
-    pg = new Client({ connectionString: database.url });
+    pg = new Client({ connectionString: application.database.url });
     await pg.connect();
   });
 
   afterAll(async () => {
     await pg.end();
     await application.close();
-    await database.drop();
   });
 
   async function admin(login = 'jefa@avisos.mx', password = 'clave-jefa'): Promise<Browser> {

@@ -1,13 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
-import { loadConfig } from '../../../src/config';
 import { createDataSource, Tenant } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { WebUserService } from '../../../src/services/web-access';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { TestCa, type MintedCredential } from '../../helpers/test-ca';
 import { Browser } from '../../helpers/web-browser';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 const RFC = 'WEB0101017A1';
 
@@ -23,43 +20,35 @@ function fielForm(csrf: string, credential: MintedCredential, password = credent
 describe('web interface: e.firma and API users (administrators)', () => {
   const ca = new TestCa();
   const fiel = ca.mint({ rfc: RFC, name: 'EMPRESA WEB SA DE CV' });
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let pg: Client;
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_web_admin');
     const logs = new PassThrough();
     logs.on('data', (chunk: Buffer) => logLines.push(chunk.toString('utf8')));
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 13).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_web_admin',
+      env: {
         WORKERS_ENABLED: 'false',
-        DATA_DIR: '/tmp/dm-web-admin-test',
-      }),
-      createLogger({ stream: logs, level: 'debug' }),
-      { announce: () => undefined },
-    );
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+        LOG_LEVEL: 'debug',
+      },
+      logs,
+    });
+    const dataSource = createDataSource({ url: application.database.url, poolSize: 1 });
     await dataSource.initialize();
     const tenant = await dataSource.getRepository(Tenant).save({ slug: 'web-admin', nombre: 'Web' });
     const users = new WebUserService(dataSource, { maxFailures: 5, lockoutMinutes: 15 });
     await users.create(tenant.id, 'jefa@web.mx', 'clave-jefa', { role: 'admin' });
     await users.create(tenant.id, 'capturista@web.mx', 'clave-captura', { role: 'user' });
     await dataSource.destroy();
-    pg = new Client({ connectionString: database.url });
+    pg = new Client({ connectionString: application.database.url });
     await pg.connect();
   });
 
   afterAll(async () => {
     await pg.end();
     await application.close();
-    await database.drop();
   });
 
   it('keeps e.firma and API user pages for administrators', async () => {

@@ -1,13 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
-import { loadConfig } from '../../../src/config';
 import { createDataSource, Tenant } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { WebUserService } from '../../../src/services/web-access';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { TestCa } from '../../helpers/test-ca';
 import { Browser } from '../../helpers/web-browser';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 const RFC = 'CSR0101017A1';
 const MAX_FAILURES = 5;
@@ -33,31 +29,22 @@ function median(values: readonly number[]): number {
 describe('web interface: CSRF for every content type, atomic lock-out, no login enumeration', () => {
   const ca = new TestCa();
   const fiel = ca.mint({ rfc: RFC, name: 'EMPRESA CSRF SA DE CV' });
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
   let pg: Client;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_web_security');
-    application = await startApplication(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: database.url,
-        MASTER_KEY: Buffer.alloc(32, 21).toString('base64'),
-        SAT_MODE: 'simulator',
+    application = await startTestApp({
+      name: 'dm_web_security',
+      env: {
         WORKERS_ENABLED: 'false',
         WEB_LOGIN_MAX_FAILURES: String(MAX_FAILURES),
         WEB_LOCKOUT_MINUTES: '15',
         // The account lock-out is under test here; the per-address throttle has its own test.
         AUTH_FAILURES_PER_IP: '100000',
         AUTH_FAILURES_PER_USERNAME: '100000',
-        DATA_DIR: '/tmp/dm-web-security-test',
-      }),
-      createLogger({ stream: new PassThrough() }),
-      { announce: () => undefined },
-    );
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+      },
+    });
+    const dataSource = createDataSource({ url: application.database.url, poolSize: 1 });
     await dataSource.initialize();
     const tenant = await dataSource.getRepository(Tenant).save({ slug: 'web-csrf', nombre: 'CSRF' });
     const users = new WebUserService(dataSource, { maxFailures: MAX_FAILURES, lockoutMinutes: 15 });
@@ -66,14 +53,13 @@ describe('web interface: CSRF for every content type, atomic lock-out, no login 
     await users.create(tenant.id, 'bloqueada@csrf.mx', 'clave-bloqueada');
     await users.create(tenant.id, 'tiempo@csrf.mx', 'clave-tiempo');
     await dataSource.destroy();
-    pg = new Client({ connectionString: database.url });
+    pg = new Client({ connectionString: application.database.url });
     await pg.connect();
   });
 
   afterAll(async () => {
     await pg.end();
     await application.close();
-    await database.drop();
   });
 
   async function fielStored(): Promise<boolean> {

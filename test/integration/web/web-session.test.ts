@@ -1,33 +1,21 @@
-import { PassThrough } from 'node:stream';
-import { loadConfig } from '../../../src/config';
 import { createDataSource, Tenant } from '../../../src/db';
-import { createLogger } from '../../../src/logging';
-import { startApplication, type RunningApplication } from '../../../src/main';
 import { WebUserService } from '../../../src/services/web-access';
-import { createEmptyDatabase, type EmptyDatabase } from '../../helpers/empty-database';
 import { Browser } from '../../helpers/web-browser';
+import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 
 describe('web interface: sessions, CSRF, lock-out and tenant isolation', () => {
-  let database: EmptyDatabase;
-  let application: RunningApplication;
+  let application: PostgresTestApp;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase('dm_web_session');
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      MASTER_KEY: Buffer.alloc(32, 12).toString('base64'),
-      SAT_MODE: 'simulator',
-      WORKERS_ENABLED: 'false',
-      WEB_LOGIN_MAX_FAILURES: '3',
-      WEB_LOCKOUT_MINUTES: '10',
-      DATA_DIR: '/tmp/dm-web-session-test',
+    application = await startTestApp({
+      name: 'dm_web_session',
+      env: {
+        WORKERS_ENABLED: 'false',
+        WEB_LOGIN_MAX_FAILURES: '3',
+        WEB_LOCKOUT_MINUTES: '10',
+      },
     });
-    application = await startApplication(config, createLogger({ stream: new PassThrough() }), {
-      announce: () => undefined,
-    });
-    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    const dataSource = createDataSource({ url: application.database.url, poolSize: 1 });
     await dataSource.initialize();
     const other = await dataSource.getRepository(Tenant).save({ slug: 'otra-web', nombre: 'Otra' });
     const users = new WebUserService(dataSource, { maxFailures: 3, lockoutMinutes: 10 });
@@ -38,7 +26,6 @@ describe('web interface: sessions, CSRF, lock-out and tenant isolation', () => {
 
   afterAll(async () => {
     await application.close();
-    await database.drop();
   });
 
   it('sends a visitor to the sign-in page and back where they were going', async () => {
