@@ -6,6 +6,8 @@ import { Client } from 'pg';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { createLogger } from '../../src/logging';
 import { startApplication, type RunningApplication } from '../../src/app';
+import type { Client as SoapClient } from 'soap';
+import { demoSoapClient } from './demo-soap-client';
 import { createEmptyDatabase, type EmptyDatabase } from './empty-database';
 
 type StartOptions = NonNullable<Parameters<typeof startApplication>[2]>;
@@ -27,6 +29,8 @@ export interface TestApp {
   readonly config: AppConfig;
   /** The variables it started with: for a worker process that must share its database, key and files. */
   readonly env: Readonly<Record<string, string>>;
+  /** A node-soap client of v1 (or the binding at `servicePath`), signed in as the demo API user. */
+  soapClient(servicePath?: string): Promise<SoapClient>;
   /** Stops the application, then drops what the harness created (database, data directory). */
   close(): Promise<void>;
 }
@@ -82,6 +86,7 @@ async function boot(
       app,
       config,
       env,
+      soapClient: (servicePath) => demoSoapClient(app.url, servicePath),
       close: async () => {
         await app.close();
         await release();

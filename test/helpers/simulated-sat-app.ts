@@ -6,7 +6,6 @@ import {
   type SatSimulatorOptions,
 } from '../../src/sat-simulator';
 import { startTestApp, type PostgresTestApp, type TestAppOptions } from './app';
-import { demoSoapClient } from './demo-soap-client';
 
 /** The application, the SAT simulator it talks to, and what a test drives them with. */
 export interface SimulatedSatApp {
@@ -36,7 +35,7 @@ export async function startWithSimulatedSat(
     return {
       app: started,
       simulator,
-      client: await demoSoapClient(started.url),
+      client: await started.soapClient(),
       pg: started.pg,
       close: async () => {
         await started.close();

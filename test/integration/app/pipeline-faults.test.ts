@@ -1,7 +1,6 @@
 import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { Corpus } from '../../../src/sat-simulator/corpus';
 import { startTestApp, type PostgresTestApp } from '../../helpers/app';
-import { demoSoapClient } from '../../helpers/demo-soap-client';
 import {
   expectWindowsStored,
   registerWindows,
@@ -62,7 +61,7 @@ describe('a hundred solicitudes through a SAT failing 20% of its calls', () => {
     const windows = twoDayWindows(corpus, RFC, Date.UTC(2025, 0, 1), SOLICITUDES, (index) =>
       index % 2 ? 'Metadata' : 'CFDI',
     );
-    const client = await demoSoapClient(application.url);
+    const client = await application.soapClient();
     const ids = await registerWindows(client, RFC, windows);
 
     const { pg } = application;

@@ -3,7 +3,6 @@ import * as soap from 'soap';
 import { Client } from 'pg';
 import { startTestApp, TEST_MASTER_KEY, type PostgresTestApp } from '../../helpers/app';
 import { runCliProcess } from '../../helpers/cli';
-import { demoSoapClient } from '../../helpers/demo-soap-client';
 import { finalSolicitud } from '../../helpers/solicitud-checks';
 
 interface Paquete {
@@ -22,7 +21,7 @@ describe('a solicitud driven through SAT (simulator) by the workers', () => {
       name: 'dm_pipeline',
       env: { SIMULATOR_DELAY_SECONDS: '0', VERIFY_INITIAL_DELAY_SECONDS: '1' },
     });
-    client = await demoSoapClient(application.url);
+    client = await application.soapClient();
   });
 
   afterAll(async () => {

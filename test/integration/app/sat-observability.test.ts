@@ -9,7 +9,7 @@ import { FielVault, SecretBox, masterKeyFrom } from '../../../src/services/secre
 import { WebUserService } from '../../../src/services/web-access';
 import { spawnCli } from '../../helpers/cli';
 import { startTestApp, type PostgresTestApp } from '../../helpers/app';
-import { demoSoapClient, signedSoapClient } from '../../helpers/demo-soap-client';
+import { signedSoapClient } from '../../helpers/demo-soap-client';
 import { pause, until as polled } from '../../helpers/eventually';
 import { Browser } from '../../helpers/web-browser';
 
@@ -87,7 +87,7 @@ describe('SAT health signal and raw SAT trail in the running service', () => {
     } finally {
       await dataSource.destroy();
     }
-    demo = await demoSoapClient(application.url);
+    demo = await application.soapClient();
     otra = await signedSoapClient(application.url, 'otra', 'otra-secreta-123');
   });
 

@@ -2,7 +2,6 @@ import type { Client } from 'pg';
 import { startSatSimulator, type InjectedFault, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { Corpus } from '../../../src/sat-simulator/corpus';
 import { startTestApp, type PostgresTestApp } from '../../helpers/app';
-import { demoSoapClient } from '../../helpers/demo-soap-client';
 import { pause } from '../../helpers/eventually';
 import { satNextDayThreshold } from '../../helpers/sat-day-threshold';
 import {
@@ -126,7 +125,7 @@ describe('fifty solicitudes through a SAT misbehaving in every known way', () =>
     const windows = twoDayWindows(corpus, RFC, Date.UTC(2025, 8, 1), SOLICITUDES, (index) =>
       index % 3 === 1 ? 'Metadata' : 'CFDI',
     );
-    const client = await demoSoapClient(application.url);
+    const client = await application.soapClient();
     const ids = await registerWindows(client, RFC, windows);
 
     let round = 0;

@@ -2,7 +2,6 @@ import type { ChildProcess } from 'node:child_process';
 import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-simulator';
 import { startTestApp, type PostgresTestApp } from '../../helpers/app';
 import { runCliProcess } from '../../helpers/cli';
-import { demoSoapClient } from '../../helpers/demo-soap-client';
 import { eventually } from '../../helpers/eventually';
 import { spawnWorker } from '../../helpers/worker-process';
 
@@ -45,7 +44,7 @@ describe('descarga-masiva worker (a separate process doing the SAT work)', () =>
   it('completes a solicitud registered through the API process', async () => {
     worker = await spawnWorker(env);
 
-    const client = await demoSoapClient(api.url);
+    const client = await api.soapClient();
     const [registered] = await client.RegistrarSolicitudAsync({
       Rfc: 'EKU9003173C9',
       FechaInicial: '2026-03-01T00:00:00',

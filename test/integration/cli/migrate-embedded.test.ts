@@ -9,7 +9,6 @@ import { PGLITE_VERSION, openDatabase } from '../../../src/db';
 import { ensureJobSchema } from '../../../src/jobs';
 import { startEmbeddedTestApp } from '../../helpers/app';
 import { runCliProcess } from '../../helpers/cli';
-import { demoSoapClient } from '../../helpers/demo-soap-client';
 import { createTestDatabase } from '../../helpers/database';
 
 const root = path.join(__dirname, '../../..');
@@ -314,7 +313,7 @@ describe('descarga-masiva migrate-embedded (PGlite of release 0.1 into the embed
         },
       });
       try {
-        const client = await demoSoapClient(application.url);
+        const client = await application.soapClient();
         const [answer] = await client.RecuperarSolicitudAsync({ IdSolicitud: SOLICITUD });
         const solicitud = answer.Solicitud as {
           Estado: string;

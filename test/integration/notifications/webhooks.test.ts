@@ -20,7 +20,6 @@ import { fromMexicoWallClock, toMexicoWallClock } from '../../../src/services/pe
 import { FielVault, SecretBox, masterKeyFrom } from '../../../src/services/secrets';
 import { WebhookReceiver, verifySignature, type ReceivedWebhook } from '../../helpers/webhook-receiver';
 import { startTestApp, type PostgresTestApp } from '../../helpers/app';
-import { demoSoapClient } from '../../helpers/demo-soap-client';
 import { until } from '../../helpers/eventually';
 
 const DAY_MS = 86_400_000;
@@ -227,7 +226,7 @@ describe('webhooks: signed deliveries of state changes and e.firma expiry, retri
     const fielOnly = await register(demo.id, '/demo-fiel', ['fiel.por_vencer']);
     const other = await register(await tenant('otra'), '/otra');
 
-    const client = await demoSoapClient(application.url);
+    const client = await application.soapClient();
     const [registered] = await client.RegistrarSolicitudAsync({
       Rfc: 'EKU9003173C9',
       FechaInicial: '2026-02-01T00:00:00',

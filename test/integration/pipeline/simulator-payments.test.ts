@@ -6,7 +6,6 @@ import { startSatSimulator, type RunningSatSimulator } from '../../../src/sat-si
 import { Corpus, type CorpusDoctoRelacionado, type CorpusDocument } from '../../../src/sat-simulator/corpus';
 import { fromMexicoTime, mexicoDay } from '../../../src/sat-simulator/mexico-time';
 import { startTestApp, type PostgresTestApp } from '../../helpers/app';
-import { demoSoapClient } from '../../helpers/demo-soap-client';
 import { finalState as finalRow } from '../../helpers/solicitud-checks';
 
 /*
@@ -61,7 +60,7 @@ describe('payment complements from the simulator, through the pipeline', () => {
       name: 'dm_simulator_payments',
       env: { SAT_BASE_URL: simulator.url, VERIFY_INITIAL_DELAY_SECONDS: '1' },
     });
-    client = await demoSoapClient(application.url);
+    client = await application.soapClient();
     dataSource = createDataSource({ url: application.database.url, poolSize: 2, applicationName: 'dm-test' });
     await dataSource.initialize();
   });

@@ -7,7 +7,6 @@ import { DOMParser, type Element } from '@xmldom/xmldom';
 import * as soap from 'soap';
 import { invoicePaidInPartialities, printed } from '../../helpers/payment-corpus';
 import { startTestApp, type PostgresTestApp } from '../../helpers/app';
-import { demoSoapClient } from '../../helpers/demo-soap-client';
 import { eventually } from '../../helpers/eventually';
 import { FINAL_ESTADOS as FINAL_STATES } from '../../helpers/solicitud-checks';
 
@@ -128,7 +127,7 @@ describe('DescargaMasiva contract v2 over HTTP', () => {
     endpoint = `${application.url}/soap/v2/DescargaMasiva`;
     v2 = await soap.createClientAsync(`${endpoint}?wsdl`);
     v2.setSecurity(new soap.WSSecurity('demo', 'demo', { passwordType: 'PasswordText' }));
-    v1 = await demoSoapClient(application.url);
+    v1 = await application.soapClient();
   });
 
   afterAll(async () => {

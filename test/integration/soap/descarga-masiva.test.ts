@@ -11,7 +11,6 @@ import { PackageIndexer } from '../../../src/services/pipeline';
 import type { CorpusDoctoRelacionado, CorpusDocument } from '../../../src/sat-simulator/corpus';
 import { LocalDiskObjectStore } from '../../../src/storage';
 import { startTestApp, type PostgresTestApp } from '../../helpers/app';
-import { demoSoapClient } from '../../helpers/demo-soap-client';
 import { invoicePaidInPartialities, printed, wallClock } from '../../helpers/payment-corpus';
 import { finalSolicitud } from '../../helpers/solicitud-checks';
 import { storePackage } from '../../helpers/stored-packages';
@@ -41,7 +40,7 @@ describe('DescargaMasiva SOAP binding over HTTP', () => {
   beforeAll(async () => {
     application = await startTestApp({ name: 'dm_soap', env: { WORKERS_ENABLED: 'false' } });
     wsdlUrl = `${application.url}/soap/DescargaMasiva?wsdl`;
-    client = await demoSoapClient(application.url);
+    client = await application.soapClient();
   });
 
   afterAll(async () => {
@@ -285,7 +284,7 @@ describe('DescargaMasiva v1: the index over SOAP (ConsultarCfdi fields, Consulta
       env: { SIMULATOR_DELAY_SECONDS: '0', VERIFY_INITIAL_DELAY_SECONDS: '1' },
     });
     const { config } = application;
-    client = await demoSoapClient(application.url);
+    client = await application.soapClient();
     dataSource = createDataSource({ url: application.database.url, poolSize: 2, applicationName: 'dm-test' });
     await dataSource.initialize();
 

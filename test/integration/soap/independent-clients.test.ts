@@ -11,7 +11,6 @@ import { createDataSource } from '../../../src/db';
 import { PackageIndexer } from '../../../src/services/pipeline';
 import { LocalDiskObjectStore } from '../../../src/storage';
 import { startTestApp, type PostgresTestApp } from '../../helpers/app';
-import { demoSoapClient } from '../../helpers/demo-soap-client';
 import { eventually } from '../../helpers/eventually';
 import { storePackage, zipOf } from '../../helpers/stored-packages';
 import { CFDI_FIELDS_ADDED_IN_V1 } from '../../helpers/contract-fields';
@@ -107,7 +106,7 @@ describe('independent SOAP clients against the running server', () => {
     config = application.config;
     dataSource = createDataSource({ url: application.database.url, poolSize: 2, applicationName: 'dm-test' });
     await dataSource.initialize();
-    client = await demoSoapClient(application.url);
+    client = await application.soapClient();
   });
 
   afterAll(async () => {
