@@ -1,6 +1,9 @@
 import { Client, type QueryConfig } from 'pg';
 import { DEMO } from '../../../src/services/accounts';
 import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { demoDigestHeader } from '../../helpers/soap-auth-calls';
+
+type Auth = 'basic' | 'digest';
 
 /**
  * The read path's statement budget, counted where every statement passes (pg's Client.query, which the
@@ -14,17 +17,20 @@ describe('SOAP read path: statements per call', () => {
   let recording = false;
   const original = Client.prototype.query;
 
-  const call = async (operation: string, body: string): Promise<string> => {
+  const call = async (operation: string, body: string, auth: Auth = 'basic'): Promise<string> => {
+    const basic = `Basic ${Buffer.from(`${DEMO.username}:${DEMO.password}`).toString('base64')}`;
+    // PasswordDigest: a fresh nonce each call, as replays are refused.
+    const header = auth === 'digest' ? `<s:Header>${demoDigestHeader()}</s:Header>` : '';
     const response = await fetch(`${application.url}/soap/DescargaMasiva`, {
       method: 'POST',
       headers: {
         'Content-Type': 'text/xml; charset=utf-8',
         SOAPAction: `"urn:descarga-masiva:v1/${operation}"`,
-        Authorization: `Basic ${Buffer.from(`${DEMO.username}:${DEMO.password}`).toString('base64')}`,
+        ...(auth === 'basic' ? { Authorization: basic } : {}),
       },
       body:
         '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:dm="urn:descarga-masiva:v1">' +
-        `<s:Body>${body}</s:Body></s:Envelope>`,
+        `${header}<s:Body>${body}</s:Body></s:Envelope>`,
     });
     const text = await response.text();
     expect(response.status).toBe(200);
@@ -32,12 +38,12 @@ describe('SOAP read path: statements per call', () => {
   };
 
   /** The statements one call sends, after a first identical call warmed caches (SAT health, secrets). */
-  const statementsOf = async (operation: string, body: string): Promise<string[]> => {
-    await call(operation, body);
+  const statementsOf = async (operation: string, body: string, auth: Auth = 'basic'): Promise<string[]> => {
+    await call(operation, body, auth);
     sent.length = 0;
     recording = true;
     try {
-      await call(operation, body);
+      await call(operation, body, auth);
     } finally {
       recording = false;
     }
@@ -84,6 +90,13 @@ describe('SOAP read path: statements per call', () => {
     expect(statements[0]).toMatch(/FROM api_users/);
     expect(statements[1]).toMatch(/FROM solicitudes s WHERE s\.id = \$1 AND s\.tenant_id = \$2/);
     expect(statements[2]).toMatch(/^INSERT INTO audit_log/);
+  });
+
+  it('costs a PasswordDigest call the same three statements as HTTP Basic (nonces are kept in memory)', async () => {
+    const body = `<dm:RecuperarSolicitud><dm:IdSolicitud>${idSolicitud}</dm:IdSolicitud></dm:RecuperarSolicitud>`;
+    const digest = await statementsOf('RecuperarSolicitud', body, 'digest');
+    expect(digest).toEqual(await statementsOf('RecuperarSolicitud', body, 'basic'));
+    expect(digest).toHaveLength(3);
   });
 
   it('answers a list page with three statements: the page carries its exact total', async () => {
