@@ -90,3 +90,4 @@ export {
 } from './quota-planning';
 export { type HeldXmlMonth, findHeldXmlMonths } from './held-xml-months';
 export { countSolicitudesByEstado } from './solicitud-states';
+export { nextSatRequestParte } from './sat-request-parts';

@@ -1,17 +1,7 @@
-import type { EntityManager } from 'typeorm';
-import { SatRequest } from '../../db';
+import { SatRequest, nextSatRequestParte } from '../../db';
 import { bisect, timeRange, type TimeRange } from '../periods/time-range';
 import { SOLICITAR_JOB } from '../solicitudes/registration-service';
 import type { StepKit } from './pipeline-context';
-
-/** The next part numbers of a solicitud: children are numbered after every part it has. */
-async function nextParte(manager: EntityManager, solicitudId: string): Promise<number> {
-  const [{ maxParte }] = await manager.query<{ maxParte: number }[]>(
-    `SELECT max(parte)::int AS "maxParte" FROM sat_requests WHERE solicitud_id = $1`,
-    [solicitudId],
-  );
-  return maxParte + 1;
-}
 
 /**
  * Parts that stand in for a SAT request from now on: the request ends as `estado` (its children count
@@ -32,7 +22,7 @@ async function replaceWith(
       { id: request.id },
       { ...seen, estado, finishedAt: now, nextCheckAt: null },
     );
-    const first = await nextParte(manager, request.solicitudId);
+    const first = await nextSatRequestParte(manager, request.solicitudId);
     const saved: SatRequest[] = [];
     for (const [index, periodo] of periods.entries()) {
       saved.push(

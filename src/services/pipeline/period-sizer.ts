@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { SatRequest, type Solicitud } from '../../db';
+import { SatRequest, nextSatRequestParte, type Solicitud } from '../../db';
 import { splitByMexicoDay } from '../periods/mexico-days';
 import { rangeLengthMs, timeRange, type TimeRange } from '../periods/time-range';
 import {
@@ -189,17 +189,14 @@ export class PeriodSizer {
           nextCheckAt: null,
         },
       );
-      const [{ maxParte }] = await manager.query<{ maxParte: number }[]>(
-        `SELECT max(parte)::int AS "maxParte" FROM sat_requests WHERE solicitud_id = $1`,
-        [request.solicitudId],
-      );
+      const firstParte = await nextSatRequestParte(manager, request.solicitudId);
       const created: string[] = [];
       for (const [index, part] of parts.entries()) {
         const child = await manager.save(
           manager.create(SatRequest, {
             solicitudId: request.solicitudId,
             parentId: request.id,
-            parte: maxParte + index + 1,
+            parte: firstParte + index,
             periodoInicio: part.periodo.start,
             periodoFin: part.periodo.end,
             estado: 'Pendiente',
