@@ -12,14 +12,13 @@
  * the client a real user of the Python example would have. The service is started from the sources
  * through tsx (as the CLI tests do): start-up differs from `node dist/`, the story after it does not.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { type AppProcess, spawnApp } from '../test/helpers/app-process';
 
-const root = path.join(__dirname, '..');
 const DEMO = { username: 'demo', password: 'demo', rfc: 'EKU9003173C9' };
 const POLL_MS = 250;
 const GIVE_UP_MS = 120_000;
@@ -29,81 +28,22 @@ const showJobs = process.argv.includes('--jobs');
 const runsIndex = process.argv.indexOf('--runs');
 const runs = runsIndex > 0 ? Number(process.argv[runsIndex + 1]) : 1;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Service {
-  readonly url: string;
-  readonly lines: string[];
-  stop(): Promise<void>;
-}
-
-/** `src/main.ts` with only what a user's shell would give it, plus a fresh DATA_DIR and a free port. */
-async function startService(dataDir: string): Promise<Service> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--require', require.resolve('tsx/cjs'), path.join(root, 'src/main.ts')],
-    {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.json'),
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        // Debug only adds lines (job runs with their ids); it changes no timing setting.
-        ...(showJobs ? { LOG_LEVEL: 'debug' } : {}),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+/** The service as `npm start` runs it, with a fresh DATA_DIR, and every line it logged. */
+async function startService(dataDir: string): Promise<{ service: AppProcess; lines: string[] }> {
   const lines: string[] = [];
   let partial = '';
-  const collect = (chunk: Buffer): void => {
-    const text = partial + chunk.toString();
-    const parts = text.split('\n');
-    partial = parts.pop() ?? '';
-    lines.push(...parts);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited:\n${lines.slice(-30).join('\n')}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the service did not become healthy:\n${lines.slice(-30).join('\n')}`);
-    }
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    lines,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
+  const service = await spawnApp(
+    // Debug only adds lines (job runs with their ids); it changes no timing setting.
+    { DATA_DIR: dataDir, ...(showJobs ? { LOG_LEVEL: 'debug' } : {}) },
+    {
+      onOutput: (chunk) => {
+        const parts = (partial + chunk.toString()).split('\n');
+        partial = parts.pop() ?? '';
+        lines.push(...parts);
+      },
     },
-  };
+  );
+  return { service, lines };
 }
 
 /** The last full calendar quarter before today, in Mexico City wall-clock time, as FechaHora. */
@@ -333,7 +273,7 @@ async function main(): Promise<void> {
   const figures: number[] = [];
   for (let run = 1; run <= runs; run += 1) {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'dm-bench-demo-'));
-    const service = await startService(dataDir);
+    const { service, lines } = await startService(dataDir);
     try {
       const story = useZeep ? zeepStory(service.url, period) : await rawStory(service.url, period);
       figures.push(story.seconds);
@@ -343,7 +283,7 @@ async function main(): Promise<void> {
           `${story.paquetes} package(s)`,
       );
       for (const line of describe(story)) console.log(line);
-      if (showJobs) for (const line of jobTimeline(service.lines, story.registeredAt)) console.log(line);
+      if (showJobs) for (const line of jobTimeline(lines, story.registeredAt)) console.log(line);
     } finally {
       await service.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { corrupted, droppedMidPackage, stalledMidPackage } from './faulty-stream
 import { buildPackage } from './package-builder';
 import { ESTADO, type Servicio } from './protocol';
 import { checkSignedCall } from './signed-call';
-import { bodyElement, send } from './soap-call';
+import { bodyOrRefuse, send } from './soap-call';
 import { descargaRefused, descargaStream } from './soap-responses';
 import type { SimulatorState } from './state';
 import { childElements } from './xml';
@@ -16,13 +16,8 @@ import { childElements } from './xml';
 export function serveDescarga(state: SimulatorState, servicio: Servicio, quirks: boolean): OperationWork {
   const { registry, clock } = state;
   return (request, response, fault) => {
-    let parsed;
-    try {
-      parsed = bodyElement(request);
-    } catch {
-      send(response, 200, descargaRefused('301'));
-      return;
-    }
+    const parsed = bodyOrRefuse(request, response, () => descargaRefused('301'));
+    if (parsed === undefined) return;
     if (fault?.kind === 'codEstatus') {
       send(response, 200, descargaRefused(fault.codEstatus));
       return;

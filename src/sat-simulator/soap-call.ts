@@ -22,3 +22,20 @@ export function bodyElement(request: Request): { envelope: Element; operation: E
   if (!operation) throw new MalformedXml('no operation in Body');
   return { envelope, operation };
 }
+
+/**
+ * The call's envelope and operation, or undefined once `refusal` (SAT's answer to an unreadable call,
+ * CodEstatus 301) has been sent.
+ */
+export function bodyOrRefuse(
+  request: Request,
+  response: Response,
+  refusal: () => string,
+): { envelope: Element; operation: Element } | undefined {
+  try {
+    return bodyElement(request);
+  } catch {
+    send(response, 200, refusal());
+    return undefined;
+  }
+}

@@ -3,7 +3,7 @@ import type { Servicio } from './protocol';
 import { parseCriteria } from './query-rules';
 import type { TipoConsulta } from './requests';
 import { checkSignedCall } from './signed-call';
-import { bodyElement, send } from './soap-call';
+import { bodyOrRefuse, send } from './soap-call';
 import { actionNotSupportedFault, solicitaResponse } from './soap-responses';
 import type { SimulatorState } from './state';
 import { childElements } from './xml';
@@ -18,13 +18,8 @@ const TIPOS: Readonly<Record<string, TipoConsulta>> = Object.freeze({
 export function serveSolicitud(state: SimulatorState, servicio: Servicio): OperationWork {
   const { registry, clock } = state;
   return (request, response, fault) => {
-    let parsed;
-    try {
-      parsed = bodyElement(request);
-    } catch {
-      send(response, 200, solicitaResponse('SolicitaDescargaEmitidos', '301'));
-      return;
-    }
+    const parsed = bodyOrRefuse(request, response, () => solicitaResponse('SolicitaDescargaEmitidos', '301'));
+    if (parsed === undefined) return;
     const operationName = parsed.operation.localName ?? '';
     const tipo = TIPOS[operationName];
     const parameters = childElements(parsed.operation)[0];

@@ -1,7 +1,7 @@
 import type { OperationWork } from './call-handler';
 import { ESTADO, type Servicio } from './protocol';
 import { checkSignedCall } from './signed-call';
-import { bodyElement, send } from './soap-call';
+import { bodyOrRefuse, send } from './soap-call';
 import { verificaResponse } from './soap-responses';
 import type { SimulatorState } from './state';
 import { childElements } from './xml';
@@ -10,15 +10,11 @@ import { childElements } from './xml';
 export function serveVerificacion(state: SimulatorState, servicio: Servicio): OperationWork {
   const { registry, clock } = state;
   return (request, response, fault) => {
-    const refuse = (code: string): void =>
-      send(response, 200, verificaResponse({ codEstatus: code, estado: 0, numeroCfdis: 0, paquetes: [] }));
-    let parsed;
-    try {
-      parsed = bodyElement(request);
-    } catch {
-      refuse('301');
-      return;
-    }
+    const refusal = (code: string): string =>
+      verificaResponse({ codEstatus: code, estado: 0, numeroCfdis: 0, paquetes: [] });
+    const refuse = (code: string): void => send(response, 200, refusal(code));
+    const parsed = bodyOrRefuse(request, response, () => refusal('301'));
+    if (parsed === undefined) return;
     if (fault?.kind === 'codEstatus') {
       refuse(fault.codEstatus);
       return;

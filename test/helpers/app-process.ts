@@ -50,8 +50,16 @@ async function waitUntilHealthy(url: string, child: ChildProcess, output: () => 
   throw new Error(`the service did not become healthy:\n${output()}`);
 }
 
-/** Starts `src/main.ts` (through tsx, as the CLI tests run the CLI) with `env` on a free port. */
-export async function spawnApp(env: Record<string, string>): Promise<AppProcess> {
+export interface SpawnOptions {
+  /** Sees everything the service writes (output() keeps only the end), e.g. to keep every log line. */
+  readonly onOutput?: (chunk: Buffer) => void;
+}
+
+/**
+ * Starts `src/main.ts` (through tsx, as the CLI tests run the CLI) on a free port with only PATH and
+ * `env` from the environment, as a user's shell would start it.
+ */
+export async function spawnApp(env: Record<string, string>, options: SpawnOptions = {}): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -72,6 +80,7 @@ export async function spawnApp(env: Record<string, string>): Promise<AppProcess>
   const keep = (chunk: Buffer): void => {
     // Only the end is useful in a failure message; the rest would only hold memory.
     written = (written + chunk.toString()).slice(-20_000);
+    options.onOutput?.(chunk);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
