@@ -13,6 +13,7 @@ import { SatBehaviour1732460009600 } from './1732460009600-sat-behaviour';
 import { CfdiPagos1732460019700 } from './1732460019700-cfdi-pagos';
 import { ReindexRuns1732460019800 } from './1732460019800-reindex-runs';
 import { SolicitudesListIndex1732460020000 } from './1732460020000-solicitudes-list-index';
+import { ApiUserChanges1732460021000 } from './1732460021000-api-user-changes';
 
 /**
  * Every migration, oldest first. An explicit list (no glob) so the compiled app, ts-jest and the CLI
@@ -33,4 +34,5 @@ export const migrations: ReadonlyArray<new () => MigrationInterface> = [
   CfdiPagos1732460019700,
   ReindexRuns1732460019800,
   SolicitudesListIndex1732460020000,
+  ApiUserChanges1732460021000,
 ];

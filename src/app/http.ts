@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
+import { type ApiUserCache, createApiUserCache, followApiUserChanges } from '../db';
 import type { Logger } from '../logging';
 import type { Metrics } from '../metrics';
 import { ApiUserService, ContribuyenteDirectory, FielEnrollment, FielRoster } from '../services/accounts';
@@ -56,7 +58,13 @@ export async function serveHttp(
   const queries = new SolicitudQueryService(dataSource);
   // One gate for every password check, API and web alike: together they use a bounded share of the CPU.
   const hashing = new HashingGate();
-  const apiUsers = new ApiUserService(dataSource, box, new VerifiedSecretCache(), hashing);
+  const apiUsers = new ApiUserService(
+    dataSource,
+    box,
+    new VerifiedSecretCache(),
+    hashing,
+    await followedApiUserCache(dataSource, logger, shutdown),
+  );
   const links = new DownloadLinkService(dataSource, objectStore, config.linkTtlSeconds);
   const contribuyentes = new ContribuyenteDirectory(dataSource);
   const fielEnrollment = new FielEnrollment(fielVault);
@@ -129,6 +137,24 @@ export async function serveHttp(
     storage: config.storage.kind,
   });
   return { url, port };
+}
+
+/**
+ * Active API users in memory, emptied at every committed change to api_users and bypassed while the
+ * connection that hears those changes is down: authentication then costs no statement per call.
+ */
+async function followedApiUserCache(
+  dataSource: DataSource,
+  logger: Logger,
+  shutdown: ShutdownOrder,
+): Promise<ApiUserCache> {
+  const cache = createApiUserCache();
+  const listener = await followApiUserChanges(dataSource, cache, (event) => {
+    if (event.kind === 'listening') logger.info('api user changes followed', { channel: event.channel });
+    else logger.warn('api user changes not followed: every call reads the table', { ...event });
+  });
+  shutdown.add(() => listener.close());
+  return cache;
 }
 
 function listen(app: express.Express, port: number, host: string): Promise<Server> {

@@ -10,3 +10,9 @@ export { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from './ope
 export * from './entities';
 export * from './queries';
 export { jsonRowReader, pgRowReader, poolOf, runStatement } from './pool';
+export {
+  type ApiUserCache,
+  type ChannelEvent,
+  createApiUserCache,
+  followApiUserChanges,
+} from './change-feed';

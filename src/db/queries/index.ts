@@ -35,9 +35,7 @@ export {
 } from './solicitudes-list';
 export { CFDI_FIELDS, type CfdiSearchQuery, type CfdiSearchRow, searchCfdi } from './cfdi-search';
 export {
-  ACTIVE_API_USER_BY_USERNAME_SQL,
   ActiveApiUsers,
-  findActiveApiUserByRequestor,
   findActiveApiUserByUsername,
   findContribuyente,
   findPaquete,

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ApiUserCache } from '../change-feed';
 import { pgRowReader, poolOf, runStatement } from '../pool';
 import { ApiUser } from '../entities/api-user.entity';
 import { Contribuyente } from '../entities/contribuyente.entity';
@@ -33,42 +34,54 @@ export async function findActiveApiUserByUsername(
     .getOne();
 }
 
-export const ACTIVE_API_USER_BY_USERNAME_SQL =
+const ACTIVE_API_USER_BY_USERNAME_SQL =
   'SELECT * FROM api_users WHERE lower(username) = lower($1) AND revoked_at IS NULL';
+const ACTIVE_API_USER_BY_REQUESTOR_SQL =
+  'SELECT * FROM api_users WHERE requestor_lookup = $1 AND revoked_at IS NULL';
 
 /**
- * The lookup every SOAP call's authentication makes, as one prepared statement on the pool: the
- * query builder of `findActiveApiUserByUsername` cost more CPU than the lookup itself.
+ * The lookups every SOAP call's authentication makes, as prepared statements on the pool (the query
+ * builder cost more CPU than the lookup itself), answered from `cache` while it follows api_users'
+ * changes: then an authenticated call sends no statement of its own to authenticate.
  */
 export class ActiveApiUsers {
   private readonly read;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cache?: ApiUserCache,
+  ) {
     this.read = pgRowReader(dataSource, ApiUser);
   }
 
-  async byUsername(username: string): Promise<ApiUser | null> {
-    const [row] = await runStatement<Record<string, unknown>>(
-      poolOf(this.dataSource),
+  byUsername(username: string): Promise<ApiUser | null> {
+    return this.cached(
+      `username:${username}`,
       'active-api-user-by-username',
       ACTIVE_API_USER_BY_USERNAME_SQL,
       [username],
     );
-    return row ? this.read(row) : null;
   }
-}
 
-/** An active API user by `requestorLookupKey(guid)`; null when none. */
-export async function findActiveApiUserByRequestor(
-  manager: EntityManager,
-  lookup: Buffer,
-): Promise<ApiUser | null> {
-  return manager
-    .getRepository(ApiUser)
-    .createQueryBuilder('u')
-    .where('u.requestor_lookup = :lookup', { lookup })
-    .andWhere('u.revoked_at IS NULL')
-    .getOne();
+  /** By `requestorLookupKey(guid)` (MYSuite's in-band credential). */
+  byRequestor(lookup: Buffer): Promise<ApiUser | null> {
+    return this.cached(
+      `requestor:${lookup.toString('hex')}`,
+      'active-api-user-by-requestor',
+      ACTIVE_API_USER_BY_REQUESTOR_SQL,
+      [lookup],
+    );
+  }
+
+  private async cached(key: string, name: string, text: string, values: unknown[]): Promise<ApiUser | null> {
+    const hit = this.cache?.get(key);
+    if (hit) return hit.value;
+    const ticket = this.cache?.ticket();
+    const [row] = await runStatement<Record<string, unknown>>(poolOf(this.dataSource), name, text, values);
+    const user = row ? this.read(row) : null;
+    if (ticket !== undefined) this.cache?.store(ticket, key, user);
+    return user;
+  }
 }
 
 export function findContribuyente(

@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { ActiveApiUsers, ApiUser, findActiveApiUserByRequestor, findActiveApiUserByUsername } from '../../db';
+import { ActiveApiUsers, ApiUser, type ApiUserCache, findActiveApiUserByUsername } from '../../db';
 import {
   AuthenticationError,
   ConflictError,
@@ -73,8 +73,10 @@ export class ApiUserService {
     private readonly box: SecretBox,
     private readonly verifiedSecrets = new VerifiedSecretCache(),
     private readonly hashing = new HashingGate(),
+    /** Active users kept in memory while it follows api_users' changes (see `followApiUserChanges`). */
+    userCache?: ApiUserCache,
   ) {
-    this.activeUsers = new ActiveApiUsers(dataSource);
+    this.activeUsers = new ActiveApiUsers(dataSource, userCache);
   }
 
   async create(
@@ -136,7 +138,7 @@ export class ApiUserService {
   /** MYSuite callers authenticate with their Requestor GUID alone. */
   async authenticateRequestor(guid: string): Promise<AuthenticatedCaller> {
     const lookup = requestorLookupKey(guid);
-    const user = lookup ? await findActiveApiUserByRequestor(this.dataSource.manager, lookup) : null;
+    const user = lookup ? await this.activeUsers.byRequestor(lookup) : null;
     if (!user) throw unauthenticated();
     return { tenantId: user.tenantId, userId: user.id, username: user.username };
   }

@@ -1,7 +1,6 @@
 import {
   ActiveApiUsers,
   type FilterCondition,
-  findActiveApiUserByRequestor,
   findActiveApiUserByUsername,
   findPaquete,
   findSolicitud,
@@ -216,8 +215,8 @@ describe('named queries', () => {
       await findActiveApiUserByUsername(db.dataSource.manager, 'DEMO'),
     );
     expect(await active.byUsername('gone')).toBeNull();
-    expect((await findActiveApiUserByRequestor(db.dataSource.manager, lookup))?.username).toBe('Demo');
-    expect(await findActiveApiUserByRequestor(db.dataSource.manager, Buffer.alloc(32, 8))).toBeNull();
+    expect((await active.byRequestor(lookup))?.username).toBe('Demo');
+    expect(await active.byRequestor(Buffer.alloc(32, 8))).toBeNull();
   });
 
   it('searches CFDI known by metadata, by XML, or both', async () => {

@@ -1,14 +1,16 @@
 import { Client, type QueryConfig } from 'pg';
 import { DEMO } from '../../../src/services/accounts';
 import { startTestApp, type PostgresTestApp } from '../../helpers/app';
+import { eventually } from '../../helpers/eventually';
 import { demoDigestHeader } from '../../helpers/soap-auth-calls';
 
 type Auth = 'basic' | 'digest';
 
 /**
  * The read path's statement budget, counted where every statement passes (pg's Client.query, which the
- * application's pool uses): authentication, the read itself and the audit row, one statement each. A
- * call that goes back to several round trips (or to TypeORM's per-relation queries) fails here.
+ * application's pool uses): the read itself and the audit row, one statement each; the API user is
+ * known from memory after the first call (it follows api_users' changes). A call that goes back to
+ * several round trips (or to TypeORM's per-relation queries) fails here.
  */
 describe('SOAP read path: statements per call', () => {
   let application: PostgresTestApp;
@@ -17,11 +19,11 @@ describe('SOAP read path: statements per call', () => {
   let recording = false;
   const original = Client.prototype.query;
 
-  const call = async (operation: string, body: string, auth: Auth = 'basic'): Promise<string> => {
+  const send = (operation: string, body: string, auth: Auth = 'basic'): Promise<Response> => {
     const basic = `Basic ${Buffer.from(`${DEMO.username}:${DEMO.password}`).toString('base64')}`;
     // PasswordDigest: a fresh nonce each call, as replays are refused.
     const header = auth === 'digest' ? `<s:Header>${demoDigestHeader()}</s:Header>` : '';
-    const response = await fetch(`${application.url}/soap/DescargaMasiva`, {
+    return fetch(`${application.url}/soap/DescargaMasiva`, {
       method: 'POST',
       headers: {
         'Content-Type': 'text/xml; charset=utf-8',
@@ -32,6 +34,10 @@ describe('SOAP read path: statements per call', () => {
         '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:dm="urn:descarga-masiva:v1">' +
         `${header}<s:Body>${body}</s:Body></s:Envelope>`,
     });
+  };
+
+  const call = async (operation: string, body: string, auth: Auth = 'basic'): Promise<string> => {
+    const response = await send(operation, body, auth);
     const text = await response.text();
     expect(response.status).toBe(200);
     return text;
@@ -81,32 +87,48 @@ describe('SOAP read path: statements per call', () => {
     await application.close();
   });
 
-  it('answers RecuperarSolicitud with three statements: the API user, the whole record, the audit row', async () => {
+  it('answers RecuperarSolicitud with two statements: the whole record, the audit row', async () => {
     const statements = await statementsOf(
       'RecuperarSolicitud',
       `<dm:RecuperarSolicitud><dm:IdSolicitud>${idSolicitud}</dm:IdSolicitud></dm:RecuperarSolicitud>`,
     );
-    expect(statements).toHaveLength(3);
-    expect(statements[0]).toMatch(/FROM api_users/);
-    expect(statements[1]).toMatch(/FROM solicitudes s WHERE s\.id = \$1 AND s\.tenant_id = \$2/);
-    expect(statements[2]).toMatch(/^INSERT INTO audit_log/);
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatch(/FROM solicitudes s WHERE s\.id = \$1 AND s\.tenant_id = \$2/);
+    expect(statements[1]).toMatch(/^INSERT INTO audit_log/);
   });
 
-  it('costs a PasswordDigest call the same three statements as HTTP Basic (nonces are kept in memory)', async () => {
+  it('costs a PasswordDigest call the same two statements as HTTP Basic (nonces are kept in memory)', async () => {
     const body = `<dm:RecuperarSolicitud><dm:IdSolicitud>${idSolicitud}</dm:IdSolicitud></dm:RecuperarSolicitud>`;
     const digest = await statementsOf('RecuperarSolicitud', body, 'digest');
     expect(digest).toEqual(await statementsOf('RecuperarSolicitud', body, 'basic'));
-    expect(digest).toHaveLength(3);
+    expect(digest).toHaveLength(2);
   });
 
-  it('answers a list page with three statements: the page carries its exact total', async () => {
+  it('answers a list page with two statements: the page carries its exact total', async () => {
     const statements = await statementsOf(
       'RecuperarListaSolicitudes',
       '<dm:RecuperarListaSolicitudes><dm:Filtro><dm:Rfc>EKU9003173C9</dm:Rfc></dm:Filtro>' +
         '<dm:TamanoPagina>10</dm:TamanoPagina></dm:RecuperarListaSolicitudes>',
     );
-    expect(statements).toHaveLength(3);
-    expect(statements[1]).toMatch(/^SELECT \(SELECT count\(\*\)/);
-    expect(statements[2]).toMatch(/^INSERT INTO audit_log/);
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatch(/^SELECT \(SELECT count\(\*\)/);
+    expect(statements[1]).toMatch(/^INSERT INTO audit_log/);
+  });
+
+  // Last: the demo user stays revoked.
+  it('refuses the API user on the next call once another connection revoked it (as the CLI would)', async () => {
+    const body = `<dm:RecuperarSolicitud><dm:IdSolicitud>${idSolicitud}</dm:IdSolicitud></dm:RecuperarSolicitud>`;
+    expect(await statementsOf('RecuperarSolicitud', body)).toHaveLength(2);
+    await application.pg.query('UPDATE api_users SET revoked_at = now() WHERE username = $1', [
+      DEMO.username,
+    ]);
+    await eventually(
+      async () => {
+        const refused = await send('RecuperarSolicitud', body);
+        expect(await refused.text()).toContain('DM-3001');
+        expect(refused.status).toBe(500);
+      },
+      { timeoutMs: 2_000, intervalMs: 10 },
+    );
   });
 });
