@@ -1,5 +1,6 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { ValidationError } from '../../errors';
+import { PlainBodyReader } from './plain-body-reader';
 import { malformedEnvelope, soapErrors } from './soap-errors';
 import { type SoapVersion, versionOfEnvelopeNamespace } from './soap-version';
 
@@ -27,6 +28,8 @@ export interface EnvelopeSummary {
   readonly securityHeader: boolean;
   /** Where the envelope's Header element is in the text: [start, end) in UTF-16 code units. */
   readonly header?: { readonly start: number; readonly end: number };
+  /** The body element's content as node-soap would read it, when that is plain (`PlainBodyReader`). */
+  readonly plainBody?: Record<string, unknown>;
 }
 
 /**
@@ -70,6 +73,7 @@ export function inspectEnvelope(xml: string): EnvelopeSummary {
   let tokenField: keyof UsernameTokenFields | undefined;
   let headerStart: number | undefined;
   let header: { start: number; end: number } | undefined;
+  const body = new PlainBodyReader(xml);
 
   parser.on('error', (error) => {
     throw malformedEnvelope(error);
@@ -95,6 +99,7 @@ export function inspectEnvelope(xml: string): EnvelopeSummary {
     if (depth === 2 && parent.local === 'Body' && bodyElement === undefined) {
       bodyElement = { namespace: tag.uri, localName: tag.local };
     }
+    if (body.reading || (depth === 2 && parent.local === 'Body')) body.open(tag);
     if (depth === 2 && tag.local === 'Security' && inHeader(stack)) securityHeader = true;
     if (depth === 3 && tag.local === 'UsernameToken' && parent.local === 'Security' && inHeader(stack)) {
       token = {};
@@ -106,18 +111,31 @@ export function inspectEnvelope(xml: string): EnvelopeSummary {
     }
   });
   parser.on('text', (text) => {
+    if (body.reading) body.text(text);
     if (token !== undefined && tokenField !== undefined) token[tokenField] = (token[tokenField] ?? '') + text;
   });
   parser.on('closetag', () => {
+    if (body.reading) body.close();
     if (stack.length === 2 && headerStart !== undefined && header === undefined && inHeader(stack)) {
       header = { start: headerStart, end: parser.position };
     }
     stack.pop();
     tokenField = undefined;
   });
+  parser.on('comment', () => body.spoil());
+  parser.on('cdata', () => body.spoil());
+  parser.on('processinginstruction', () => body.spoil());
   parser.write(xml).close();
   if (version === undefined) throw malformedEnvelope();
-  return { version, bodyElement, usernameToken: token, securityHeader, ...(header ? { header } : {}) };
+  const plainBody = body.result;
+  return {
+    version,
+    bodyElement,
+    usernameToken: token,
+    securityHeader,
+    ...(header ? { header } : {}),
+    ...(plainBody ? { plainBody } : {}),
+  };
 }
 
 function inHeader(stack: readonly SaxesTagNS[]): boolean {

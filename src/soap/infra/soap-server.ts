@@ -172,6 +172,7 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
         withoutHeader(envelope.xml, envelope.summary),
         envelope.operation.soapAction,
         context,
+        envelope.summary.plainBody,
       ),
     );
     await outcome(locals, 'ok', 200);

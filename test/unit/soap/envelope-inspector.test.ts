@@ -71,6 +71,7 @@ describe('inspectEnvelope', () => {
       version: '1.2',
       bodyElement: { namespace: 'urn:y', localName: 'Sumar' },
       securityHeader: false,
+      plainBody: {},
     });
   });
 
