@@ -103,12 +103,15 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
   const router = express.Router();
 
   const start: RequestHandler = (request, response, next) => {
+    // Mounted behind the app's request context, the id is in the log context already.
+    const inContext = typeof response.locals.requestId === 'string';
     const requestId = requestIdOf(request, response.locals);
     response.locals.requestId = requestId;
     response.locals.startedAt = Date.now();
     response.locals.ip = request.ip;
     response.setHeader('X-Request-Id', requestId);
-    withLogContext({ requestId }, () => next());
+    if (inContext) next();
+    else withLogContext({ requestId }, () => next());
   };
 
   const outcome = async (
