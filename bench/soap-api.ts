@@ -10,6 +10,7 @@
  *   BENCH_REQUESTS=3000        calls per measured run (bare services, PasswordDigest)
  *   BENCH_BASIC_REQUESTS=3000  calls per measured run with HTTP Basic (only each client's first call pays an scrypt)
  *   BENCH_SOLICITUDES=100000   solicitudes inserted
+ *   BENCH_ROUNDS=3             rounds of every series, interleaved; each series is reported by its median round
  *   BENCH_EXPLAIN=1            also print the list query's plans in full
  *   BENCH_ONLY=<text>          measure only the calls whose name contains it (the echo always runs)
  *   BENCH_CPU_PROFILE=<dir>    write a CPU profile of each measured run there (bench/support/profile-summary.ts)
@@ -48,6 +49,7 @@ const CLIENTS = 32;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const BASIC_REQUESTS = Number(process.env.BENCH_BASIC_REQUESTS ?? REQUESTS);
 const SOLICITUDES = Number(process.env.BENCH_SOLICITUDES ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TNS = 'urn:descarga-masiva:v1';
 const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
@@ -57,6 +59,22 @@ const TOKEN_PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-u
 const LIST = { rfc: DEMO.rfc, estado: 'Completada', contexto: 'Emitidos', pageSize: 50, pages: 10 };
 
 type Auth = 'basic' | 'digest';
+
+/** One line of the report: what is called, how, and the floor it is compared with. */
+interface Series {
+  readonly key: string;
+  readonly label: string;
+  readonly url: string;
+  readonly count: number;
+  readonly prepare: () => PreparedRequest;
+  readonly floor?: string;
+}
+
+/** The run with the median throughput (the lower middle one of an even count). */
+function medianRun(results: readonly LoadResult[]): LoadResult | undefined {
+  const sorted = [...results].sort((left, right) => left.perSecond - right.perSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
 
 /** BENCH_ONLY narrows the run to the calls whose name contains it (for a CPU profile of one call). */
 const wanted = (name: string): boolean => !process.env.BENCH_ONLY || name.includes(process.env.BENCH_ONLY);
@@ -198,40 +216,66 @@ async function main(): Promise<void> {
       pageSize: LIST.pageSize,
     });
 
-    const results: [string, LoadResult, LoadResult | undefined][] = [];
+    // Every series is measured once per round, the rounds interleaved, and each is reported by its
+    // median round: on this shared 2-core machine a single run moves by a third from one minute to the
+    // next, and interleaving gives the series being compared the same moments.
     let echo = 0;
-    const bareResult = await measure('bare echo', bare.url, REQUESTS, () => ecoRequest(`eco-${(echo += 1)}`));
     const sameSql = floor;
-    const floors = {
-      solicitud: wanted('RecuperarSolicitud')
-        ? await measure('floor RecuperarSolicitud', sameSql.url, REQUESTS, () =>
-            sameSql.solicitud(randomId(seeded.ids)),
-          )
-        : undefined,
-      lista: wanted('RecuperarListaSolicitudes')
-        ? await measure('floor lista', sameSql.url, REQUESTS, () => sameSql.lista(randomPage(), listTotal))
-        : undefined,
-    };
+    const series: Series[] = [
+      {
+        key: 'echo',
+        label: 'bare node-soap echo',
+        url: bare.url,
+        count: REQUESTS,
+        prepare: () => ecoRequest(`eco-${(echo += 1)}`),
+      },
+    ];
+    if (wanted('RecuperarSolicitud'))
+      series.push({
+        key: 'floor-solicitud',
+        label: 'floor: node-soap + same SQL, RecuperarSolicitud',
+        url: sameSql.url,
+        count: REQUESTS,
+        prepare: () => sameSql.solicitud(randomId(seeded.ids)),
+      });
+    if (wanted('RecuperarListaSolicitudes'))
+      series.push({
+        key: 'floor-lista',
+        label: 'floor: node-soap + same SQL, list page',
+        url: sameSql.url,
+        count: REQUESTS,
+        prepare: () => sameSql.lista(randomPage(), listTotal),
+      });
     for (const auth of ['digest', 'basic'] as const) {
       const count = auth === 'digest' ? REQUESTS : BASIC_REQUESTS;
       const label = auth === 'digest' ? 'PasswordDigest' : 'HTTP Basic';
       if (wanted(`RecuperarSolicitud, ${label}`))
-        results.push([
-          `RecuperarSolicitud, ${label}`,
-          await measure(`RecuperarSolicitud ${auth}`, endpoint, count, () =>
-            recuperarSolicitud(seeded.ids, auth),
-          ),
-          floors.solicitud,
-        ]);
+        series.push({
+          key: `RecuperarSolicitud ${auth}`,
+          label: `RecuperarSolicitud, ${label}`,
+          floor: 'floor-solicitud',
+          url: endpoint,
+          count,
+          prepare: () => recuperarSolicitud(seeded.ids, auth),
+        });
       if (wanted(`RecuperarListaSolicitudes, ${label}`))
-        results.push([
-          `RecuperarListaSolicitudes, ${label}`,
-          await measure(`RecuperarListaSolicitudes ${auth}`, endpoint, count, () =>
-            recuperarLista(listTotal, auth),
-          ),
-          floors.lista,
-        ]);
+        series.push({
+          key: `RecuperarListaSolicitudes ${auth}`,
+          label: `RecuperarListaSolicitudes, ${label}`,
+          floor: 'floor-lista',
+          url: endpoint,
+          count,
+          prepare: () => recuperarLista(listTotal, auth),
+        });
     }
+    const runs = new Map<string, LoadResult[]>(series.map((one) => [one.key, []]));
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      for (const one of series) {
+        const profileName = ROUNDS > 1 ? `${one.key} round ${round}` : one.key;
+        runs.get(one.key)?.push(await measure(profileName, one.url, one.count, one.prepare));
+      }
+    }
+    const median = (key: string): LoadResult | undefined => medianRun(runs.get(key) ?? []);
 
     console.log(
       `\nload average ${loadavg()
@@ -240,19 +284,23 @@ async function main(): Promise<void> {
     );
     console.log(
       `${CLIENTS} concurrent clients, SOAP 1.1; ${REQUESTS} calls per run (HTTP Basic: ${BASIC_REQUESTS}); ` +
+        `median of ${ROUNDS} interleaved rounds; ` +
         `list: ${LIST.rfc} ${LIST.estado} ${LIST.contexto}, ${listTotal} matches, pages 1-${LIST.pages} of ${LIST.pageSize}, newest first`,
     );
-    console.log(formatResult('bare node-soap echo', bareResult, 44));
-    if (floors.solicitud)
-      console.log(formatResult('floor: node-soap + same SQL, RecuperarSolicitud', floors.solicitud, 44));
-    if (floors.lista) console.log(formatResult('floor: node-soap + same SQL, list page', floors.lista, 44));
-    for (const [name, result, sameSqlResult] of results) {
-      const ofFloor = sameSqlResult
-        ? `  of same-SQL floor ${(result.perSecond / sameSqlResult.perSecond).toPrecision(2)}`
-        : '';
-      console.log(
-        `${formatResult(name, result, 44)}  of echo ${(result.perSecond / bareResult.perSecond).toPrecision(2)}${ofFloor}`,
-      );
+    const echoResult = median('echo');
+    for (const one of series) {
+      const result = median(one.key);
+      if (!result || !echoResult) continue;
+      const spread = (runs.get(one.key) ?? []).map((run) => run.perSecond.toFixed(0)).join('/');
+      const floorResult = one.floor ? median(one.floor) : undefined;
+      const ratios =
+        one.key === 'echo'
+          ? ''
+          : `  of echo ${(result.perSecond / echoResult.perSecond).toPrecision(2)}` +
+            (floorResult
+              ? `  of same-SQL floor ${(result.perSecond / floorResult.perSecond).toPrecision(2)}`
+              : '');
+      console.log(`${formatResult(one.label, result, 48)}${ratios}  (rounds: ${spread})`);
     }
   } finally {
     await bare?.close();
