@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Server } from 'soap';
 import { InternalError, ValidationError, generalErrors } from '../../errors';
 import { writePlainAnswer } from './plain-answer';
@@ -41,7 +40,12 @@ export type SoapLogHook = (type: string, data: unknown) => void;
  * here, so node-soap's own fault path (which prints `error.toString()`) cannot run.
  */
 export class SoapDispatcher {
-  private readonly calls = new AsyncLocalStorage<CallState>();
+  /**
+   * The call whose handler node-soap is about to run. node-soap calls the handler synchronously
+   * inside `processRequest` (parse, dispatch), so a hand-over field does what an AsyncLocalStorage
+   * did, without one more store propagated through every promise of the process.
+   */
+  private handingOver?: CallState;
   private readonly server: Server;
   private readonly plainCalls = new Map<string, PlainCall>();
 
@@ -133,9 +137,14 @@ export class SoapDispatcher {
     });
     const state: CallState = { context, fail, handlerStarted: false };
     const headers = { soapaction: `"${soapAction}"`, 'content-type': 'text/xml; charset=utf-8' };
-    const answer = await this.calls.run(state, () =>
-      Promise.race([this.server.processRequest(xml, { headers, url: this.loaded.portPath }), failed]),
-    );
+    let processing: Promise<{ statusCode: number; body: string }>;
+    this.handingOver = state;
+    try {
+      processing = this.server.processRequest(xml, { headers, url: this.loaded.portPath });
+    } finally {
+      this.handingOver = undefined;
+    }
+    const answer = await Promise.race([processing, failed]);
     if (answer.statusCode !== 200) {
       // node-soap refused on its own: an envelope it could not read, or a bug of ours after the handler.
       if (!state.handlerStarted) throw new ValidationError(soapErrors.malformedEnvelope);
@@ -171,7 +180,8 @@ export class SoapDispatcher {
   private wrap(operation: string, handler: SoapOperationHandler): NodeSoapMethod {
     const run = this.runner(operation, handler);
     return (args) => {
-      const state = this.calls.getStore();
+      const state = this.handingOver;
+      this.handingOver = undefined;
       if (state === undefined) throw new Error('SOAP handler called outside a dispatch');
       state.handlerStarted = true;
       const outcome = Promise.resolve().then(() => run(args, state.context));

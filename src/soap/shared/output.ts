@@ -36,9 +36,13 @@ export function importe(value: string | null | undefined): string | undefined {
 
 /** Drops undefined members so optional elements are left out rather than sent empty. */
 export function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, item]) => item !== undefined && item !== null),
-  ) as T;
+  // A loop, not entries/filter/fromEntries: it runs for every element group of every answer.
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    if (item !== undefined && item !== null) kept[key] = item;
+  }
+  return kept as T;
 }
 
 export function resultado(result: RegistrationResult): Record<string, unknown> {
