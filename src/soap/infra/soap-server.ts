@@ -130,9 +130,11 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
       durationMs: Date.now() - Number(locals.startedAt),
       ip: locals.ip as string | undefined,
     };
-    withLogContext({ requestId: event.requestId }, () =>
-      logger.info('soap call', { ...event, principal: event.principal?.username }),
-    );
+    if (logger.isInfoEnabled()) {
+      withLogContext({ requestId: event.requestId }, () =>
+        logger.info('soap call', { ...event, principal: event.principal?.username }),
+      );
+    }
     try {
       await options.onCallCompleted?.(event);
     } catch (error) {
@@ -179,7 +181,11 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
       ),
     );
     await outcome(locals, 'ok', 200);
-    response.status(200).set('Content-Type', contentTypeOf(envelope.version)).send(body);
+    // Not express's send: it hashes every body for an ETag, which no client of a POST answer uses.
+    response.statusCode = 200;
+    response.setHeader('Content-Type', contentTypeOf(envelope.version));
+    response.setHeader('Content-Length', Buffer.byteLength(body));
+    response.end(body);
   };
 
   const throttleBeforeBody: RequestHandler = (request, response, next) => {
