@@ -16,6 +16,7 @@ import {
   requestorHint,
   requestorLookupKey,
   verifySecret,
+  OpenedSecretCache,
   VerifiedSecretCache,
   type SecretBox,
 } from '../secrets';
@@ -75,6 +76,7 @@ export class ApiUserService {
     private readonly hashing = new HashingGate(),
     /** Active users kept in memory while it follows api_users' changes (see `followApiUserChanges`). */
     userCache?: ApiUserCache,
+    private readonly openedSecrets = new OpenedSecretCache(),
   ) {
     this.activeUsers = new ActiveApiUsers(dataSource, userCache);
   }
@@ -159,20 +161,25 @@ export class ApiUserService {
     credentials: Extract<ApiCredentials, { scheme: 'digest' }>,
   ): boolean {
     const secret = user?.secretCiphertext
-      ? this.box.decryptText(user.secretCiphertext, secretContext(user.id))
+      ? this.openedSecret(user.id, user.secretCiphertext)
       : this.decoySecret();
     const expected = createHash('sha1')
-      .update(
-        Buffer.concat([Buffer.from(credentials.nonce, 'base64'), Buffer.from(credentials.created + secret)]),
-      )
+      .update(Buffer.from(credentials.nonce, 'base64'))
+      .update(credentials.created, 'utf8')
+      .update(secret)
       .digest();
     const given = Buffer.from(credentials.digest, 'base64');
     const matches = given.length === expected.length && timingSafeEqual(given, expected);
     return Boolean(user?.secretCiphertext) && matches;
   }
 
-  private decoySecret(): string {
+  private decoySecret(): Buffer {
     this.decoySealed ??= this.box.encrypt(generateApiSecret(), secretContext(DECOY_USER_ID));
-    return this.box.decryptText(this.decoySealed, secretContext(DECOY_USER_ID));
+    return this.openedSecret(DECOY_USER_ID, this.decoySealed);
+  }
+
+  /** Unknown users' decoy goes through the same cache, so both cost the same. */
+  private openedSecret(userId: string, sealed: Buffer): Buffer {
+    return this.openedSecrets.secretOf(userId, sealed, () => this.box.decrypt(sealed, secretContext(userId)));
   }
 }

@@ -34,4 +34,5 @@ export {
 export { SEALED_COLUMNS, rotateMasterKey, type RotationResult } from './rotation';
 export { FielVault, type FielToStore, type StoredFiel } from './fiel-vault';
 export { VerifiedSecretCache } from './verified-secret-cache';
+export { OpenedSecretCache } from './opened-secret-cache';
 export { HashingGate, type HashingGateOptions, hashingWidth } from './hashing-gate';
