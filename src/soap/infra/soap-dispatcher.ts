@@ -92,7 +92,7 @@ export class SoapDispatcher {
   /**
    * Answers the response envelope (in the request's version) or rejects with the error to map.
    * `plainBody` is the operation's input as the envelope inspector read it when that was plain: an
-   * operation of `plainAnswers` then runs without node-soap's parse (it read the envelope once more).
+   * operation of `plainAnswers` then runs without node-soap's parse, which would read it a second time.
    */
   async dispatch(
     xml: string,
