@@ -1,12 +1,10 @@
-import path from 'node:path';
 import { detalle, resumen } from '../../../src/soap/shared/output';
 import { writePlainAnswer } from '../../../src/soap/infra/plain-answer';
 import { SoapDispatcher } from '../../../src/soap/infra/soap-dispatcher';
-import type { SoapCallContext } from '../../../src/soap/infra/soap-call-context';
-import { loadWsdl, type LoadedWsdl } from '../../../src/soap/infra/wsdl-loader';
+import type { LoadedWsdl } from '../../../src/soap/infra/wsdl-loader';
+import { V1_NAMESPACE as V1, loadV1Wsdl, v1CallContext } from '../../helpers/v1-wsdl';
 import type { SolicitudDetail } from '../../../src/services/solicitudes';
 
-const V1 = 'urn:descarga-masiva:v1';
 const AWKWARD = `a < b & c > d "quoted" 'single'\ttab\r\nline ñ 😀`;
 
 const at = (iso: string): Date => new Date(iso);
@@ -125,16 +123,9 @@ const aviso = {
 
 describe('writePlainAnswer', () => {
   let loaded: LoadedWsdl;
-  const context: SoapCallContext = {
-    requestId: 'r',
-    version: '1.1',
-    operation: 'RecuperarSolicitud',
-    principal: undefined,
-    clientAddress: undefined,
-  };
 
   beforeAll(async () => {
-    loaded = await loadWsdl(path.join(__dirname, '../../../wsdl/DescargaMasiva.wsdl'));
+    loaded = await loadV1Wsdl();
   });
 
   /** The whole answer envelope from node-soap's serialiser and from ours, for one handler result. */
@@ -143,7 +134,7 @@ describe('writePlainAnswer', () => {
     const envelope =
       `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:dm="${V1}">` +
       `<s:Body><dm:${operation}>${input}</dm:${operation}></s:Body></s:Envelope>`;
-    const call = { ...context, operation };
+    const call = v1CallContext(operation);
     const action = `${V1}/${operation}`;
     const nodeSoap = await new SoapDispatcher(loaded, handlers).dispatch(envelope, action, call);
     const plain = await new SoapDispatcher(loaded, handlers, undefined, new Set([operation])).dispatch(

@@ -1,11 +1,9 @@
-import path from 'node:path';
 import { AppError } from '../../../src/errors';
 import { inspectEnvelope, withoutHeader } from '../../../src/soap/infra/envelope-inspector';
-import type { SoapCallContext } from '../../../src/soap/infra/soap-call-context';
 import { SoapDispatcher } from '../../../src/soap/infra/soap-dispatcher';
-import { loadWsdl, type LoadedWsdl } from '../../../src/soap/infra/wsdl-loader';
+import type { LoadedWsdl } from '../../../src/soap/infra/wsdl-loader';
+import { V1_NAMESPACE as V1, loadV1Wsdl, v1CallContext } from '../../helpers/v1-wsdl';
 
-const V1 = 'urn:descarga-masiva:v1';
 const S11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const UUID = '6f1c6e2a-52a4-4d7e-9a43-0d7f2b1e9c11';
@@ -107,16 +105,9 @@ const CASES: readonly Case[] = [
 
 describe("the inspector reads a hot read's input exactly as node-soap does, or leaves it to node-soap", () => {
   let loaded: LoadedWsdl;
-  const context: SoapCallContext = {
-    requestId: 'r',
-    version: '1.1',
-    operation: 'RecuperarSolicitud',
-    principal: undefined,
-    clientAddress: undefined,
-  };
 
   beforeAll(async () => {
-    loaded = await loadWsdl(path.join(__dirname, '../../../wsdl/DescargaMasiva.wsdl'));
+    loaded = await loadV1Wsdl();
   });
 
   /** What a dispatcher made of one envelope: the handler's input and the answer, or the error's code. */
@@ -140,7 +131,7 @@ describe("the inspector reads a hot read's input exactly as node-soap does, or l
       const written = await dispatcher.dispatch(
         withoutHeader(xml, summary),
         `${V1}/${theCase.operation}`,
-        { ...context, operation: theCase.operation },
+        v1CallContext(theCase.operation),
         usePlainBody ? summary.plainBody : undefined,
       );
       return { inputs, written };
