@@ -11,7 +11,12 @@ export const API_USER_CHANGES_CHANNEL = 'api_users_changed';
 export type ApiUserCache = ChangeAwareCache<ApiUser | null>;
 
 export function createApiUserCache(options: { ttlMs?: number; maxEntries?: number } = {}): ApiUserCache {
-  return new ChangeAwareCache({ ttlMs: options.ttlMs ?? 60_000, maxEntries: options.maxEntries ?? 10_000 });
+  return new ChangeAwareCache({
+    ttlMs: options.ttlMs ?? 60_000,
+    maxEntries: options.maxEntries ?? 10_000,
+    // A username is at most 64 characters (ApiUserService), a Requestor key 64 hex digits; plus prefix.
+    maxKeyLength: 128,
+  });
 }
 
 /**

@@ -3,6 +3,11 @@ export interface ChangeAwareCacheOptions {
   readonly maxEntries: number;
   /** How long an entry answers even if no change was ever announced (a lost notification's bound). */
   readonly ttlMs: number;
+  /**
+   * Longer keys are never stored: keys come from callers (a username as sent), and a miss is cached
+   * too, so without it maxEntries junk names of a megabyte each would be kept.
+   */
+  readonly maxKeyLength: number;
   readonly now?: () => number;
 }
 
@@ -51,7 +56,7 @@ export class ChangeAwareCache<V> {
 
   /** Keeps a value read since `ticket` was taken, unless a change was announced meanwhile. */
   store(ticket: number, key: string, value: V): boolean {
-    if (!this.enabled || ticket !== this.generation) return false;
+    if (!this.enabled || ticket !== this.generation || key.length > this.options.maxKeyLength) return false;
     this.entries.delete(key);
     if (this.entries.size >= this.options.maxEntries) {
       const oldest = this.entries.keys().next();

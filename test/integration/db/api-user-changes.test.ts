@@ -6,7 +6,7 @@ import {
   createApiUserCache,
   followApiUserChanges,
 } from '../../../src/db';
-import type { ChannelListener } from '../../../src/db/change-feed';
+import { ChannelListener } from '../../../src/db/change-feed';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 import { eventually, until } from '../../helpers/eventually';
 
@@ -131,5 +131,33 @@ describe('API user lookups following api_users changes', () => {
     expect(cache.isEnabled).toBe(true);
     expect(await users.byUsername('erp')).toBeNull();
     expect(await lookupsDuring(() => users.byUsername('erp'))).toBe(0);
+  });
+
+  it('starts with the cache off when the database cannot be reached, retries, and stops on close', async () => {
+    const unreachable = createApiUserCache();
+    const seen: ChannelEvent[] = [];
+    const offline = new ChannelListener(
+      { host: '127.0.0.1', port: 1, user: 'postgres' },
+      'api_users_changed',
+      {
+        onListening: () => unreachable.enable(),
+        onNotification: () => unreachable.invalidate(),
+        onLost: () => unreachable.disable(),
+        onEvent: (event) => seen.push(event),
+      },
+    );
+    await offline.start();
+    expect(unreachable.isEnabled).toBe(false);
+    expect(seen).toEqual([expect.objectContaining({ kind: 'lost', retryInMs: 500 })]);
+    await until('a second attempt', () => (seen.length >= 2 ? true : undefined), {
+      timeoutMs: 3_000,
+      intervalMs: 50,
+    });
+    expect(seen[1]).toEqual(expect.objectContaining({ kind: 'lost', retryInMs: 1_000 }));
+    await offline.close();
+    const attempts = seen.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(seen).toHaveLength(attempts);
+    expect(unreachable.isEnabled).toBe(false);
   });
 });

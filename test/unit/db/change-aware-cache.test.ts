@@ -3,7 +3,7 @@ import { ChangeAwareCache } from '../../../src/db/change-feed';
 describe('ChangeAwareCache: answers only while every change is announced', () => {
   let clock = 0;
   const cache = (maxEntries = 3, ttlMs = 1_000): ChangeAwareCache<string | null> =>
-    new ChangeAwareCache({ maxEntries, ttlMs, now: () => clock });
+    new ChangeAwareCache({ maxEntries, ttlMs, maxKeyLength: 16, now: () => clock });
 
   beforeEach(() => {
     clock = 0;
@@ -84,5 +84,13 @@ describe('ChangeAwareCache: answers only while every change is announced', () =>
     expect(users.get('b')).toBeUndefined();
     expect(users.get('a')?.value).toBe('A2');
     expect(users.get('c')?.value).toBe('C');
+  });
+
+  it('never stores a key longer than maxKeyLength (keys come from callers)', () => {
+    const users = cache();
+    users.enable();
+    expect(users.store(users.ticket(), 'x'.repeat(17), null)).toBe(false);
+    expect(users.get('x'.repeat(17))).toBeUndefined();
+    expect(users.store(users.ticket(), 'x'.repeat(16), null)).toBe(true);
   });
 });
