@@ -14,6 +14,7 @@ import { CfdiPagos1732460019700 } from './1732460019700-cfdi-pagos';
 import { ReindexRuns1732460019800 } from './1732460019800-reindex-runs';
 import { SolicitudesListIndex1732460020000 } from './1732460020000-solicitudes-list-index';
 import { ApiUserChanges1732460021000 } from './1732460021000-api-user-changes';
+import { SolicitudListCounts1732460022000 } from './1732460022000-solicitud-list-counts';
 
 /**
  * Every migration, oldest first. An explicit list (no glob) so the compiled app, ts-jest and the CLI
@@ -35,4 +36,5 @@ export const migrations: ReadonlyArray<new () => MigrationInterface> = [
   ReindexRuns1732460019800,
   SolicitudesListIndex1732460020000,
   ApiUserChanges1732460021000,
+  SolicitudListCounts1732460022000,
 ];

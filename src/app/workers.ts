@@ -3,10 +3,12 @@ import type { AppConfig } from '../config';
 import {
   JobRunner,
   ensureJobSchema,
+  registerListCountJobs,
   registerNotificationJobs,
   registerPipelineJobs,
   registerReconciliationJobs,
   registerSatMaintenanceJobs,
+  scheduleListCountJobs,
   scheduleNotificationJobs,
   scheduleReconciliationJobs,
   scheduleSatMaintenance,
@@ -23,7 +25,7 @@ import {
 import { PackageIndexer, RfcCallSlots, SatClientGateway, SolicitudPipeline } from '../services/pipeline';
 import { StatusRecheck } from '../services/reconciliation';
 import type { FielVault } from '../services/secrets';
-import type { RegistrationService } from '../services/solicitudes';
+import { ListCountUpkeep, type RegistrationService } from '../services/solicitudes';
 import type { Infrastructure } from './infrastructure';
 import type { ShutdownOrder } from './lifecycle';
 import type { SatConnection } from './sat';
@@ -88,6 +90,7 @@ export async function startWorkers(
     expiryWatch: sat.expiryWatch,
     logger,
   });
+  registerListCountJobs(jobs, new ListCountUpkeep(dataSource), logger);
   registerPipelineJobs(
     jobs,
     buildPipeline(parts),
@@ -127,6 +130,7 @@ export async function startWorkers(
     await scheduleSweeper(jobs);
     await scheduleNotificationJobs(jobs);
     await scheduleSatMaintenance(jobs);
+    await scheduleListCountJobs(jobs);
     if (recheckDays > 0) await scheduleReconciliationJobs(jobs, recheckDays);
   }
   shutdown.add(() => jobs.stop());

@@ -27,3 +27,9 @@ export {
   STATUS_RECHECK_JOB,
   type ReconciliationJobOptions,
 } from './reconciliation-jobs';
+export {
+  registerListCountJobs,
+  scheduleListCountJobs,
+  LIST_COUNTS_JOB,
+  type ListCountJobOptions,
+} from './list-count-jobs';

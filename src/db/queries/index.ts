@@ -32,7 +32,9 @@ export {
   type SolicitudListStatements,
   listSolicitudes,
   solicitudListStatements,
+  totalFromKeptCounts,
 } from './solicitudes-list';
+export { foldSolicitudListCounts } from './solicitud-list-counts';
 export { CFDI_FIELDS, type CfdiSearchQuery, type CfdiSearchRow, searchCfdi } from './cfdi-search';
 export {
   ActiveApiUsers,

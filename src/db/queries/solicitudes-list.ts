@@ -6,6 +6,7 @@ import {
   type ListQuery,
   type Page,
   type SortKey,
+  compileFilters,
   compileListQuery,
   toPage,
 } from './list-query';
@@ -33,6 +34,25 @@ export const SOLICITUD_FIELDS: FieldCatalogue = {
 
 export type SolicitudListQuery = ListQuery;
 
+/**
+ * The fields that make up a group of `solicitud_list_counts` (kept by triggers, see its migration).
+ * Any condition on these fields alone holds for a whole group or for none of its rows (they are NOT
+ * NULL), so the sum of the matching groups' deltas is the exact number of matching solicitudes.
+ */
+const COUNTED_FIELDS: FieldCatalogue = {
+  Rfc: { sql: 'c.rfc', type: 'text' },
+  Estado: { sql: 'c.estado', type: 'text' },
+  Contexto: { sql: 'c.contexto', type: 'text' },
+  TipoSolicitud: { sql: 'c.tipo_solicitud', type: 'text' },
+  TipoDocumento: { sql: 'c.tipo_documento', type: 'text' },
+};
+const COUNTED_NAMES = new Set(Object.keys(COUNTED_FIELDS).map((name) => name.toLowerCase()));
+
+/** Whether the list's total can be read from the kept counts: every condition is on a counted field. */
+export function totalFromKeptCounts(query: SolicitudListQuery): boolean {
+  return (query.filters ?? []).every((condition) => COUNTED_NAMES.has(condition.field.trim().toLowerCase()));
+}
+
 /** The SQL of one list page; `page` carries the exact total on every row, `count` is for an empty page. */
 export interface SolicitudListStatements {
   readonly page: string;
@@ -45,7 +65,8 @@ const DEFAULT_ORDER: readonly SortKey[] = [{ field: 'FechaRegistro', direction: 
 /**
  * Builds the statements of a list page (pure; client mistakes are ValidationErrors naming the field).
  * The total travels as an uncorrelated sub-select, which Postgres runs once per statement: a page is one
- * round trip. Client text never reaches the SQL (see `compileFilters`).
+ * round trip, and its total counts the rows of the same snapshot as its page. Client text never
+ * reaches the SQL (see `compileFilters`).
  */
 export function solicitudListStatements(
   tenantId: string,
@@ -59,7 +80,9 @@ export function solicitudListStatements(
   );
   const { order, limit, offset } = filter;
   const where = `s.tenant_id = $1 AND ${filter.where}`;
-  const count = `SELECT count(*)::int AS list_total FROM solicitudes s WHERE ${where}`;
+  const count = totalFromKeptCounts(query)
+    ? keptCount(tenantId, query, filter.parameters)
+    : `SELECT count(*)::int AS list_total FROM solicitudes s WHERE ${where}`;
   // The window is chosen on ids alone (an index-only scan when an index covers filter and order), and
   // only the page's rows are read and turned into JSON: projecting in the same scan built the JSON of
   // every row OFFSET skips (page 10 took 10 ms instead of 1).
@@ -71,6 +94,21 @@ export function solicitudListStatements(
     count,
     parameters: filter.parameters,
   };
+}
+
+/**
+ * The total as the sum of the kept counts of the matching groups. The conditions compile to the same
+ * parameters, in the same order, as the page's (same values, same types), so both share them.
+ */
+function keptCount(tenantId: string, query: SolicitudListQuery, parameters: readonly unknown[]): string {
+  const counted = compileFilters(COUNTED_FIELDS, query.filters ?? [], [tenantId]);
+  if (counted.parameters.length !== parameters.length) {
+    throw new Error('the kept count and the page disagree on their parameters');
+  }
+  return (
+    'SELECT coalesce(sum(c.delta), 0)::int AS list_total FROM solicitud_list_counts c ' +
+    `WHERE c.tenant_id = $1 AND ${counted.where}`
+  );
 }
 
 /**

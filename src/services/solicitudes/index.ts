@@ -28,3 +28,4 @@ export {
   MAX_TTL as MAX_LINK_TTL_SECONDS,
   type DownloadLink,
 } from './download-links';
+export { ListCountUpkeep } from './list-count-upkeep';

@@ -161,13 +161,14 @@ describe('named queries', () => {
     }
   });
 
-  it('counts the RFC-and-state list ERPs poll from the index alone, without reading the rows', async () => {
+  it('counts an RFC-and-state list with a date (no kept count) from the index alone, without reading the rows', async () => {
     const statements = solicitudListStatements(tenantA, {
       filters: [
         { field: 'Rfc', operator: '=', value: 'EKU9003173C9' },
         { field: 'Estado', operator: 'in', value: ['Completada'] },
         { field: 'Contexto', operator: '=', value: 'Emitidos' },
         { field: 'TipoSolicitud', operator: '=', value: 'CFDI' },
+        { field: 'FechaRegistro', operator: '>=', value: '2024-06-01T00:00:00Z' },
       ],
       page: { page: 1, pageSize: 50 },
     });
