@@ -175,6 +175,17 @@ describe('writePlainAnswer', () => {
     expect(writePlainAnswer('RecuperarListaSolicitudesResponse', V1, answer)).toBeDefined();
   });
 
+  it.each(['&', '<', '>', '"', "'", '\t', '\r', '\n', 'plain ñ 😀', ''])(
+    'escapes text holding only %j as node-soap does',
+    async (text) => {
+      const rows = [{ ...solicitud(1, false), referenciaCliente: `ref${text}`, rfc: text || 'EKU9003173C9' }];
+      const answer = { Solicitudes: { Solicitud: rows.map(resumen) }, Total: 1, Pagina: 1, TotalPaginas: 1 };
+      const [plain, nodeSoap] = await bothWays('RecuperarListaSolicitudes', '', answer);
+      expect(plain).toBe(nodeSoap);
+      expect(writePlainAnswer('RecuperarListaSolicitudesResponse', V1, answer)).toBeDefined();
+    },
+  );
+
   it('leaves answers it cannot write identically to node-soap', async () => {
     const answer = { Solicitudes: { Solicitud: [{ IdSolicitud: null }] }, Total: 0 };
     expect(writePlainAnswer('RecuperarListaSolicitudesResponse', V1, answer)).toBeUndefined();
