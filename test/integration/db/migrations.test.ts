@@ -3,6 +3,9 @@ import { createDataSource, revertLastMigration, runMigrations } from '../../../s
 import { migrations } from '../../../migrations';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 
+/** Tables no entity maps: written by triggers and read by hand-written SQL only. */
+const TRIGGER_KEPT_TABLES = ['solicitud_list_counts'];
+
 async function tables(dataSource: DataSource): Promise<string[]> {
   const rows = await dataSource.query<{ table_name: string }[]>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
@@ -24,8 +27,8 @@ describe('migrations on PostgreSQL', () => {
   });
 
   it('creates every entity table', async () => {
-    const expected = db.dataSource.entityMetadatas.map((metadata) => metadata.tableName).sort();
-    expect(await tables(db.dataSource)).toEqual(expected);
+    const expected = db.dataSource.entityMetadatas.map((metadata) => metadata.tableName);
+    expect(await tables(db.dataSource)).toEqual([...expected, ...TRIGGER_KEPT_TABLES].sort());
   });
 
   it('gives every entity column a matching column in the schema', async () => {
@@ -51,7 +54,8 @@ describe('migrations on PostgreSQL', () => {
       ),
     );
     for (const key of schema.keys()) {
-      if (!key.startsWith('typeorm_migrations.') && !entityColumns.has(key))
+      const table = key.slice(0, key.indexOf('.'));
+      if (table !== 'typeorm_migrations' && !TRIGGER_KEPT_TABLES.includes(table) && !entityColumns.has(key))
         mismatches.push(`${key} not mapped`);
     }
     expect(mismatches).toEqual([]);
@@ -67,7 +71,9 @@ describe('migrations on PostgreSQL', () => {
     expect(await tables(db.dataSource)).toEqual([]);
     const applied = await runMigrations(db.dataSource);
     expect(applied).toEqual(migrations.map((Migration) => new Migration().name));
-    expect((await tables(db.dataSource)).length).toBe(db.dataSource.entityMetadatas.length);
+    expect((await tables(db.dataSource)).length).toBe(
+      db.dataSource.entityMetadatas.length + TRIGGER_KEPT_TABLES.length,
+    );
   });
 
   it('runs from a DataSource built with createDataSource against an URL', async () => {
