@@ -9,7 +9,7 @@ export * from './embedded';
 export { openDatabase, type OpenDatabase, type OpenDatabaseOptions } from './open-database';
 export * from './entities';
 export * from './queries';
-export { jsonRowReader, pgRowReader, poolOf, runStatement } from './pool';
+export { jsonPartReader, jsonRowReader, pgRowReader, poolOf, runStatement } from './pool';
 export {
   type ApiUserCache,
   type ChannelEvent,

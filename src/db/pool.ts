@@ -66,22 +66,44 @@ export function jsonRowReader<Entity extends ObjectLiteral>(
   return rowReader(dataSource, target, true);
 }
 
+/**
+ * `jsonRowReader` for a row that carries only some of the entity's columns (`json_build_object` of
+ * them): the object has those columns' properties only.
+ */
+export function jsonPartReader<Part extends ObjectLiteral>(
+  dataSource: DataSource,
+  target: EntityTarget<ObjectLiteral>,
+  columns: readonly string[],
+): (row: Record<string, unknown>) => Part {
+  return rowReader(dataSource, target, true, columns);
+}
+
 type RowReader = (row: Record<string, unknown>) => Record<string, unknown>;
 
-const readerCache = new WeakMap<DataSource, Map<unknown, { fromJson?: RowReader; fromPg?: RowReader }>>();
+const readerCache = new WeakMap<DataSource, Map<unknown, Map<string, RowReader>>>();
 
-/** A compiled reader per data source, entity and row kind, built once (services are built before it connects). */
+/** A compiled reader per data source, entity, row kind and columns, built once (services are built before it connects). */
 function readerFor(
   dataSource: DataSource,
   target: EntityTarget<ObjectLiteral>,
   fromJson: boolean,
+  columns: readonly string[] | undefined,
 ): RowReader {
   let byTarget = readerCache.get(dataSource);
   if (!byTarget) readerCache.set(dataSource, (byTarget = new Map()));
   let readers = byTarget.get(target);
-  if (!readers) byTarget.set(target, (readers = {}));
-  const kind = fromJson ? 'fromJson' : 'fromPg';
-  return (readers[kind] ??= compileReader(readersOf(dataSource.getMetadata(target)), fromJson));
+  if (!readers) byTarget.set(target, (readers = new Map()));
+  const key = `${fromJson ? 'json' : 'pg'}:${columns?.join(',') ?? '*'}`;
+  let reader = readers.get(key);
+  if (!reader) {
+    const all = readersOf(dataSource.getMetadata(target));
+    const chosen = columns ? all.filter((column) => columns.includes(column.column)) : all;
+    if (columns && chosen.length !== columns.length) {
+      throw new Error(`not every column of ${columns.join(', ')} is a column of the entity`);
+    }
+    readers.set(key, (reader = compileReader(chosen, fromJson)));
+  }
+  return reader;
 }
 
 const toDate = (value: unknown): unknown => (value === null ? null : new Date(value as string));
@@ -113,8 +135,10 @@ function compileReader(readers: readonly ColumnReader[], fromJson: boolean): Row
 
 function rowReader<Entity extends ObjectLiteral>(
   dataSource: DataSource,
-  target: EntityTarget<Entity>,
+  target: EntityTarget<ObjectLiteral>,
   fromJson: boolean,
+  columns?: readonly string[],
 ): (row: Record<string, unknown>) => Entity {
-  return (row) => readerFor(dataSource, target, fromJson)(row) as Entity;
+  let reader: RowReader | undefined;
+  return (row) => (reader ??= readerFor(dataSource, target, fromJson, columns))(row) as Entity;
 }

@@ -29,6 +29,7 @@ export { SOLICITUD_DETAIL_SQL, SolicitudDetailReader, type SolicitudRecord } fro
 export {
   SOLICITUD_FIELDS,
   type SolicitudListQuery,
+  type SolicitudListRow,
   type SolicitudListStatements,
   listSolicitudes,
   solicitudListStatements,

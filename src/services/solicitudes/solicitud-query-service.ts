@@ -10,6 +10,7 @@ import {
   type SortKey,
   type Paquete,
   Solicitud,
+  type SolicitudListRow,
 } from '../../db';
 import { NotFoundError, ValidationError, solicitudesErrors } from '../../errors';
 import { fromMexicoWallClockField } from '../periods/mexico-time';
@@ -139,11 +140,11 @@ export class SolicitudQueryService {
     filters: readonly FilterCondition[],
     order: readonly SortKey[],
     page: { readonly page: number; readonly pageSize: number },
-  ): Promise<Page<Solicitud>> {
+  ): Promise<Page<SolicitudListRow>> {
     return listSolicitudes(this.dataSource, tenantId, { filters, order, page });
   }
 
-  async list(tenantId: string, criteria: SolicitudListCriteria): Promise<Page<Solicitud>> {
+  async list(tenantId: string, criteria: SolicitudListCriteria): Promise<Page<SolicitudListRow>> {
     return listSolicitudes(this.dataSource, tenantId, {
       filters: listFilters(criteria),
       ...(criteria.orden

@@ -184,8 +184,10 @@ export async function createSoapRouter(options: SoapBindingOptions): Promise<Rou
     // Not express's send: it hashes every body for an ETag, which no client of a POST answer uses.
     response.statusCode = 200;
     response.setHeader('Content-Type', contentTypeOf(envelope.version));
-    response.setHeader('Content-Length', Buffer.byteLength(body));
-    response.end(body);
+    // Encoded once: byteLength and then end(string) walked a large answer twice.
+    const bytes = Buffer.from(body);
+    response.setHeader('Content-Length', bytes.length);
+    response.end(bytes);
   };
 
   const throttleBeforeBody: RequestHandler = (request, response, next) => {

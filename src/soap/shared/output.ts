@@ -2,10 +2,12 @@ import { toMexicoWallClock } from '../../services/periods/mexico-time';
 import { EFECTOS, decimalText, type CfdiService } from '../../services/cfdi';
 import type { PagosPage } from '../../services/pagos';
 import type { SatNotice } from '../../services/sat-health';
-import type { RegistrationResult, SolicitudDetail } from '../../services/solicitudes';
+import type { RegistrationResult, SolicitudDetail, SolicitudQueryService } from '../../services/solicitudes';
 
 // The soap layer sees records only through what services return.
 type Solicitud = SolicitudDetail['solicitud'];
+/** What a list page holds of each solicitud. */
+type SolicitudListRow = Awaited<ReturnType<SolicitudQueryService['list']>>['rows'][number];
 type SatRequest = SolicitudDetail['satRequests'][number];
 type Paquete = SolicitudDetail['paquetes'][number];
 type SolicitudEstado = SolicitudDetail['historial'][number];
@@ -72,7 +74,7 @@ export function resultado(result: RegistrationResult): Record<string, unknown> {
   });
 }
 
-export function resumen(solicitud: Solicitud): Record<string, unknown> {
+export function resumen(solicitud: SolicitudListRow): Record<string, unknown> {
   return compact({
     IdSolicitud: solicitud.id,
     Rfc: solicitud.rfc,

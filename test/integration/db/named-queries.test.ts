@@ -73,12 +73,34 @@ describe('named queries', () => {
     expect(page1.total).toBe(12);
     expect(page1.totalPages).toBe(3);
     expect(page1.rows.map((row) => row.id)).toEqual([...solicitudIds].reverse().slice(0, 5));
-    // Rows read straight from pg have exactly the shape TypeORM hydrates.
-    expect(page1.rows[0]).toEqual(
-      await db.dataSource.getRepository(Solicitud).findOneBy({ id: page1.rows[0]?.id ?? '' }),
-    );
     const page3 = await listSolicitudes(db.dataSource, tenantA, { page: { page: 3, pageSize: 5 } });
     expect(page3.rows.map((row) => row.id)).toEqual([solicitudIds[1], solicitudIds[0]]);
+  });
+
+  it('reads a list row exactly as TypeORM hydrates the same columns, and only what a list shows', async () => {
+    const id = solicitudIds[11] ?? '';
+    await db.dataSource.query(
+      `UPDATE solicitudes SET estado_sat = 'Terminada', referencia_cliente = 'erp-7', filtros = '{"uuid": "x"}',
+         paquetes_total = 3, paquetes_almacenados = 2, updated_at = now() WHERE id = $1`,
+      [id],
+    );
+    try {
+      const [row] = (await listSolicitudes(db.dataSource, tenantA, { page: { page: 1, pageSize: 1 } })).rows;
+      expect(row?.id).toBe(id);
+      const entity = await db.dataSource.getRepository(Solicitud).findOneByOrFail({ id });
+      const shown = Object.keys(row ?? {});
+      expect(row).toEqual(Object.fromEntries(shown.map((key) => [key, entity[key as keyof Solicitud]])));
+      // Every value non-null: a column missing from the page's JSON would read as null and differ.
+      expect(Object.values(row ?? {}).filter((value) => value === null)).toEqual([]);
+      expect(shown).not.toContain('tenantId');
+      expect(shown).not.toContain('filtrosKey');
+    } finally {
+      await db.dataSource.query(
+        `UPDATE solicitudes SET estado_sat = NULL, referencia_cliente = NULL, filtros = '{}',
+           paquetes_total = 0, paquetes_almacenados = 0 WHERE id = $1`,
+        [id],
+      );
+    }
   });
 
   it('filters and sorts by whitelisted fields', async () => {

@@ -1,11 +1,12 @@
-import { ESTADOS_SOLICITUD, type SolicitudDetail } from '../../../services/solicitudes';
+import { ESTADOS_SOLICITUD, type SolicitudQueryService } from '../../../services/solicitudes';
 import { fechaHora, periodo as formatPeriodo } from '../format';
 import { html, type SafeHtml } from '../html';
 import { layout } from '../layout';
 import type { PageContext } from '../page-context';
 import { estadoBadge, options, pager } from './shared';
 
-type Solicitud = SolicitudDetail['solicitud'];
+/** What a list page holds of each solicitud. */
+type Solicitud = Awaited<ReturnType<SolicitudQueryService['list']>>['rows'][number];
 
 export interface SolicitudesView {
   readonly rows: readonly Solicitud[];
