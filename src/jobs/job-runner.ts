@@ -48,6 +48,8 @@ export interface JobRunnerOptions {
 }
 
 const DEFAULT_LOCK_LIFETIME_MS = 2 * 60_000;
+/** How long after a re-scheduled run's time it is announced again (see the 'complete' listener). */
+const NUDGE_AFTER_MS = 25;
 const JOBS_TABLE = 'agenda_jobs';
 
 /**
@@ -84,6 +86,8 @@ export class JobRunner implements JobQueue {
   private readonly lockLifetimeMs: number;
   private readonly onRun: JobRunnerOptions['onRun'];
   private started = false;
+  /** Second announcements waiting for their job's run time (see the 'complete' listener). */
+  private readonly nudges = new Set<NodeJS.Timeout>();
 
   constructor(options: JobRunnerOptions) {
     this.logger = options.logger;
@@ -103,15 +107,28 @@ export class JobRunner implements JobQueue {
     // A run that asks to run again (polling) or fails into a retry is saved by Agenda without the
     // notification a new job gets, so the next run waited for the next scan: up to processEvery late,
     // each time. Announcing it lets the workers lock it now and start it on time.
+    //
+    // Announced a second time just after its run time: a worker that locked the job keeps it in a local
+    // queue behind a timer set once per job, and a timer that fires a millisecond before nextRunAt (as
+    // timers may, against Date.now()) finds it not due and sets no other. The job then waited for the
+    // next scan. The second announcement makes the worker look at its queue again; if the job already
+    // ran, it finds nothing to do.
     const channel = backend.notificationChannel;
+    const processEveryMs = options.processEveryMs ?? 5_000;
     this.agenda.on('complete', (job: Job, remote?: boolean) => {
       // Other workers' runs are echoed here too (state notifications): each announces its own.
       if (remote === true || !job.attrs) return;
       const { _id: jobId, name: jobName, nextRunAt, priority } = job.attrs;
-      if (!channel || channel.state !== 'connected' || !nextRunAt || jobId === undefined) return;
-      channel
-        .publish({ jobId, jobName, nextRunAt, priority, timestamp: new Date(), source: options.name })
-        .catch((error: unknown) => this.logger.warn('could not announce a re-scheduled job', { error }));
+      if (!channel || !nextRunAt || jobId === undefined) return;
+      const announce = (): void => {
+        if (channel.state !== 'connected') return;
+        channel
+          .publish({ jobId, jobName, nextRunAt, priority, timestamp: new Date(), source: options.name })
+          .catch((error: unknown) => this.logger.warn('could not announce a re-scheduled job', { error }));
+      };
+      announce();
+      const wait = nextRunAt.getTime() - Date.now();
+      if (wait < processEveryMs) this.nudge(announce, Math.max(0, wait) + NUDGE_AFTER_MS);
     });
     // Neither Agenda nor pg listen for these: a Postgres restart (or a dropped connection) would emit an
     // 'error' nobody handles and crash the process. The channel reconnects by itself; the pool replaces
@@ -124,6 +141,15 @@ export class JobRunner implements JobQueue {
         this.logger.warn('idle job database connection failed', { error }),
       );
     }
+  }
+
+  private nudge(announce: () => void, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.nudges.delete(timer);
+      announce();
+    }, delayMs);
+    timer.unref();
+    this.nudges.add(timer);
   }
 
   define(name: string, handler: JobHandler, options: JobDefinitionOptions = {}): void {
@@ -214,6 +240,8 @@ export class JobRunner implements JobQueue {
       return;
     }
     this.started = false;
+    for (const timer of this.nudges) clearTimeout(timer);
+    this.nudges.clear();
     await this.agenda.drain(timeoutMs);
     // stop() also closes the notification listener; after a drain that timed out it unlocks the runs left.
     await this.agenda.stop();

@@ -132,6 +132,39 @@ describe('JobRunner on Postgres', () => {
     expect(failures).toBe(1);
   });
 
+  it('runs a re-scheduled step even when the timer for it fires a little early', async () => {
+    // Agenda sets one timer per locked job; if it fires before nextRunAt by Date.now(), as timers may,
+    // Agenda sets no other. Here every timer of 10 ms or more fires 5 ms early.
+    const realSetTimeout = global.setTimeout;
+    const early = ((callback: () => void, ms?: number, ...rest: unknown[]) =>
+      realSetTimeout(callback, ms !== undefined && ms >= 10 ? ms - 5 : ms, ...rest)) as typeof setTimeout;
+    global.setTimeout = early;
+    try {
+      const ownPool = new Pool({ connectionString: database.url, max: 5 });
+      pools.push(ownPool);
+      const jobs = new JobRunner({
+        pool: ownPool,
+        logger: quietLogger,
+        name: 'w1',
+        maxConcurrency: 10,
+        processEveryMs: 600_000,
+        retryDelayMs: 50,
+      });
+      runners.push(jobs);
+      let runs = 0;
+      jobs.define('poll', async () => {
+        runs += 1;
+        return runs < 4 ? new Date(Date.now() + 200) : undefined;
+      });
+      await jobs.start();
+      await jobs.enqueue('poll', 'x');
+      await eventually(() => runs >= 4, POLL);
+      expect(runs).toBe(4);
+    } finally {
+      global.setTimeout = realSetTimeout;
+    }
+  });
+
   it('never runs the same job twice across two workers on one database', async () => {
     const runsByKey = new Map<string, number>();
     const keys = Array.from({ length: 40 }, (_, index) => `k${index}`);
