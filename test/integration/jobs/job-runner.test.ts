@@ -136,8 +136,11 @@ describe('JobRunner on Postgres', () => {
     // Agenda sets one timer per locked job; if it fires before nextRunAt by Date.now(), as timers may,
     // Agenda sets no other. Here every timer of 10 ms or more fires 5 ms early.
     const realSetTimeout = global.setTimeout;
-    const early = ((callback: () => void, ms?: number, ...rest: unknown[]) =>
-      realSetTimeout(callback, ms !== undefined && ms >= 10 ? ms - 5 : ms, ...rest)) as typeof setTimeout;
+    const early = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+      realSetTimeout(
+        () => callback(...args),
+        ms !== undefined && ms >= 10 ? ms - 5 : ms,
+      )) as typeof setTimeout;
     global.setTimeout = early;
     try {
       const ownPool = new Pool({ connectionString: database.url, max: 5 });

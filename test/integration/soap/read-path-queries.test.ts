@@ -111,8 +111,25 @@ describe('SOAP read path: statements per call', () => {
         '<dm:TamanoPagina>10</dm:TamanoPagina></dm:RecuperarListaSolicitudes>',
     );
     expect(statements).toHaveLength(2);
-    expect(statements[0]).toMatch(/^SELECT \(SELECT count\(\*\)/);
+    // Filtered on the RFC only: the total is the sum of its kept counts, in the page's statement.
+    expect(statements[0]).toMatch(
+      /^SELECT \(SELECT coalesce\(sum\(c\.delta\), 0\)::int AS list_total FROM solicitud_list_counts c /,
+    );
     expect(statements[1]).toMatch(/^INSERT INTO audit_log/);
+  });
+
+  it('counts the rows in the page’s own statement when a filter has no kept count', async () => {
+    const statements = await statementsOf(
+      'RecuperarListaSolicitudes',
+      '<dm:RecuperarListaSolicitudes><dm:Filtro><dm:Rfc>EKU9003173C9</dm:Rfc>' +
+        '<dm:ReferenciaCliente>erp-1</dm:ReferenciaCliente></dm:Filtro>' +
+        '<dm:TamanoPagina>10</dm:TamanoPagina></dm:RecuperarListaSolicitudes>',
+    );
+    expect(statements).toHaveLength(3);
+    expect(statements[0]).toMatch(/^SELECT \(SELECT count\(\*\)::int AS list_total FROM solicitudes s /);
+    // No row matches that reference: the empty page asks for its total once more.
+    expect(statements[1]).toMatch(/^SELECT count\(\*\)::int AS list_total FROM solicitudes s /);
+    expect(statements[2]).toMatch(/^INSERT INTO audit_log/);
   });
 
   // Last: the demo user stays revoked.
