@@ -19,7 +19,7 @@ describe('JobRunner on Postgres', () => {
   const pools: Pool[] = [];
 
   /** Each runner gets its own pool, as a separate worker process would. */
-  function runner(name: string): JobRunner {
+  function runner(name: string, processEveryMs = 200): JobRunner {
     const ownPool = new Pool({ connectionString: database.url, max: 5 });
     pools.push(ownPool);
     const created = new JobRunner({
@@ -27,7 +27,7 @@ describe('JobRunner on Postgres', () => {
       logger: quietLogger,
       name,
       maxConcurrency: 10,
-      processEveryMs: 200,
+      processEveryMs,
       retryDelayMs: 50,
     });
     runners.push(created);
@@ -104,17 +104,7 @@ describe('JobRunner on Postgres', () => {
 
   it('runs a step that asks to run again without waiting for the next scan', async () => {
     // A scan ten minutes away: each run again must be announced to be run at all within the test.
-    const ownPool = new Pool({ connectionString: database.url, max: 5 });
-    pools.push(ownPool);
-    const jobs = new JobRunner({
-      pool: ownPool,
-      logger: quietLogger,
-      name: 'w1',
-      maxConcurrency: 10,
-      processEveryMs: 600_000,
-      retryDelayMs: 50,
-    });
-    runners.push(jobs);
+    const jobs = runner('w1', 600_000);
     let runs = 0;
     let failures = 0;
     jobs.define('poll', async () => {
@@ -143,17 +133,7 @@ describe('JobRunner on Postgres', () => {
       )) as typeof setTimeout;
     global.setTimeout = early;
     try {
-      const ownPool = new Pool({ connectionString: database.url, max: 5 });
-      pools.push(ownPool);
-      const jobs = new JobRunner({
-        pool: ownPool,
-        logger: quietLogger,
-        name: 'w1',
-        maxConcurrency: 10,
-        processEveryMs: 600_000,
-        retryDelayMs: 50,
-      });
-      runners.push(jobs);
+      const jobs = runner('w1', 600_000);
       let runs = 0;
       jobs.define('poll', async () => {
         runs += 1;
