@@ -88,6 +88,9 @@ export class JobRunner implements JobQueue {
   private started = false;
   /** Second announcements waiting for their job's run time (see the 'complete' listener). */
   private readonly nudges = new Set<NodeJS.Timeout>();
+  private readonly channel: PostgresBackend['notificationChannel'];
+  private readonly processEveryMs: number;
+  private readonly runnerName: string;
 
   constructor(options: JobRunnerOptions) {
     this.logger = options.logger;
@@ -112,23 +115,15 @@ export class JobRunner implements JobQueue {
     // queue behind a timer set once per job, and a timer that fires a millisecond before nextRunAt (as
     // timers may, against Date.now()) finds it not due and sets no other. The job then waited for the
     // next scan. The second announcement makes the worker look at its queue again; if the job already
-    // ran, it finds nothing to do.
-    const channel = backend.notificationChannel;
-    const processEveryMs = options.processEveryMs ?? 5_000;
+    // ran, it finds nothing to do. A job enqueued for a time within one scan meets the same timer, so it
+    // is announced again the same way (Agenda announces it once when it is saved).
+    this.channel = backend.notificationChannel;
+    this.processEveryMs = options.processEveryMs ?? 5_000;
+    this.runnerName = options.name;
     this.agenda.on('complete', (job: Job, remote?: boolean) => {
       // Other workers' runs are echoed here too (state notifications): each announces its own.
       if (remote === true || !job.attrs) return;
-      const { _id: jobId, name: jobName, nextRunAt, priority } = job.attrs;
-      if (!channel || !nextRunAt || jobId === undefined) return;
-      const announce = (): void => {
-        if (channel.state !== 'connected') return;
-        channel
-          .publish({ jobId, jobName, nextRunAt, priority, timestamp: new Date(), source: options.name })
-          .catch((error: unknown) => this.logger.warn('could not announce a re-scheduled job', { error }));
-      };
-      announce();
-      const wait = nextRunAt.getTime() - Date.now();
-      if (wait < processEveryMs) this.nudge(announce, Math.max(0, wait) + NUDGE_AFTER_MS);
+      this.announce(job, true);
     });
     // Neither Agenda nor pg listen for these: a Postgres restart (or a dropped connection) would emit an
     // 'error' nobody handles and crash the process. The channel reconnects by itself; the pool replaces
@@ -141,6 +136,23 @@ export class JobRunner implements JobQueue {
         this.logger.warn('idle job database connection failed', { error }),
       );
     }
+  }
+
+  /** Announces the job's next run now (if `now`) and again just after its time, when within one scan. */
+  private announce(job: Job, now: boolean): void {
+    const channel = this.channel;
+    const { _id: jobId, name: jobName, nextRunAt, priority } = job.attrs;
+    // A runner that does not run jobs (an API-only process) never connects its channel.
+    if (!channel || channel.state !== 'connected' || !nextRunAt || jobId === undefined) return;
+    const publish = (): void => {
+      if (channel.state !== 'connected') return;
+      channel
+        .publish({ jobId, jobName, nextRunAt, priority, timestamp: new Date(), source: this.runnerName })
+        .catch((error: unknown) => this.logger.warn('could not announce a re-scheduled job', { error }));
+    };
+    if (now) publish();
+    const wait = nextRunAt.getTime() - Date.now();
+    if (wait < this.processEveryMs) this.nudge(publish, Math.max(0, wait) + NUDGE_AFTER_MS);
   }
 
   private nudge(announce: () => void, delayMs: number): void {
@@ -216,6 +228,7 @@ export class JobRunner implements JobQueue {
     job.unique({ 'data.key': key }, { insertOnly });
     job.schedule(runAt);
     await job.save();
+    if (runAt.getTime() > Date.now()) this.announce(job, false);
   }
 
   /** Pending or running jobs, by name: the queue depth behind `/metrics`. */

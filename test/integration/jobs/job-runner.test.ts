@@ -122,17 +122,26 @@ describe('JobRunner on Postgres', () => {
     expect(failures).toBe(1);
   });
 
-  it('runs a re-scheduled step even when the timer for it fires a little early', async () => {
-    // Agenda sets one timer per locked job; if it fires before nextRunAt by Date.now(), as timers may,
-    // Agenda sets no other. Here every timer of 10 ms or more fires 5 ms early.
+  /**
+   * Agenda sets one timer per locked job; if it fires before nextRunAt by Date.now(), as timers may,
+   * Agenda sets no other. Within `action`, every timer of 10 ms or more fires 5 ms early.
+   */
+  async function withEarlyTimers(action: () => Promise<void>): Promise<void> {
     const realSetTimeout = global.setTimeout;
-    const early = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+    global.setTimeout = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) =>
       realSetTimeout(
         () => callback(...args),
         ms !== undefined && ms >= 10 ? ms - 5 : ms,
       )) as typeof setTimeout;
-    global.setTimeout = early;
     try {
+      await action();
+    } finally {
+      global.setTimeout = realSetTimeout;
+    }
+  }
+
+  it('runs a re-scheduled step even when the timer for it fires a little early', async () => {
+    await withEarlyTimers(async () => {
       const jobs = runner('w1', 600_000);
       let runs = 0;
       jobs.define('poll', async () => {
@@ -143,9 +152,22 @@ describe('JobRunner on Postgres', () => {
       await jobs.enqueue('poll', 'x');
       await eventually(() => runs >= 4, POLL);
       expect(runs).toBe(4);
-    } finally {
-      global.setTimeout = realSetTimeout;
-    }
+    });
+  });
+
+  it('runs a step enqueued for a moment later on time, even when the timer for it fires a little early', async () => {
+    await withEarlyTimers(async () => {
+      const jobs = runner('w1', 600_000);
+      const ranAt: number[] = [];
+      jobs.define('later', async () => {
+        ranAt.push(Date.now());
+      });
+      await jobs.start();
+      const runAt = Date.now() + 300;
+      await jobs.enqueue('later', 'x', new Date(runAt));
+      await eventually(() => ranAt.length >= 1, POLL);
+      expect(ranAt[0]).toBeGreaterThanOrEqual(runAt);
+    });
   });
 
   it('never runs the same job twice across two workers on one database', async () => {
