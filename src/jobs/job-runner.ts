@@ -48,7 +48,7 @@ export interface JobRunnerOptions {
 }
 
 const DEFAULT_LOCK_LIFETIME_MS = 2 * 60_000;
-/** How long after a re-scheduled run's time it is announced again (see the 'complete' listener). */
+/** How long after its run time a re-scheduled or enqueued job is announced again (see the constructor). */
 const NUDGE_AFTER_MS = 25;
 const JOBS_TABLE = 'agenda_jobs';
 
