@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { UUID_PATTERN } from '../shared/catalogues';
 import { byHeader, layoutOf, problemOf, rowOf, type MetadataRow } from './metadata-record';
-import { RecordTooLongError, textRecords, type TextRecord } from './records';
+import { RecordTooLongError, textRecordBatches, type TextRecord } from './records';
 import { Utf8OrWindows1252, type EncodingFallback } from './text-decoding';
 import { rootEntries } from './zip-entries';
 
@@ -79,16 +79,29 @@ interface FirstRecord {
   /** The first non-empty line, undefined for an entry with none. */
   readonly header: string | undefined;
   readonly line: number;
-  readonly records: AsyncGenerator<TextRecord>;
+  /** The records after it, in batches. */
+  readonly records: AsyncGenerator<TextRecord[]>;
 }
 
 async function firstRecord(content: Readable, decoder: Utf8OrWindows1252): Promise<FirstRecord> {
-  const records = textRecords(content, decoder);
+  const batches = textRecordBatches(content, decoder);
   for (;;) {
-    const next = await records.next();
-    if (next.done) return { header: undefined, line: 0, records };
-    if (next.value.text.trim() !== '') return { header: next.value.text, line: next.value.number, records };
+    const next = await batches.next();
+    if (next.done) return { header: undefined, line: 0, records: batches };
+    const batch = next.value;
+    const first = batch.findIndex((record) => record.text.trim() !== '');
+    const found = batch[first];
+    if (found)
+      return { header: found.text, line: found.number, records: after(batch.slice(first + 1), batches) };
   }
+}
+
+async function* after(
+  rest: TextRecord[],
+  batches: AsyncGenerator<TextRecord[]>,
+): AsyncGenerator<TextRecord[]> {
+  if (rest.length > 0) yield rest;
+  yield* batches;
 }
 
 function tooLong(entry: string, error: RecordTooLongError): MetadataEvent {
@@ -130,15 +143,16 @@ async function thirdParties(
         continue;
       }
       const layout = layoutOf(header);
-      for await (const record of records) {
-        if (record.text.trim() === '') continue;
-        const { known } = byHeader(layout, record.text);
-        if (known.uuid)
-          found.set(known.uuid.toLowerCase(), {
-            rfc: known.rfcACuentaTerceros ?? '',
-            nombre: known.nombreACuentaTerceros ?? '',
-          });
-      }
+      for await (const batch of records)
+        for (const record of batch) {
+          if (record.text.trim() === '') continue;
+          const { known } = byHeader(layout, record.text);
+          if (known.uuid)
+            found.set(known.uuid.toLowerCase(), {
+              rfc: known.rfcACuentaTerceros ?? '',
+              nombre: known.nombreACuentaTerceros ?? '',
+            });
+        }
     } catch (error) {
       if (!(error instanceof RecordTooLongError)) throw error;
       content.destroy();
@@ -157,8 +171,14 @@ async function thirdParties(
  * Nothing is dropped silently: a record that cannot be read is a `problem` with its line number, a
  * metadata file without a header we know an `unreadableEntry`, a package with no metadata file at all
  * `noMetadata`, and a file that is not UTF-8 is read as Windows-1252 and said so (`encoding`).
+ *
+ * The events come in batches (the records of one chunk of an entry), in order: a million rows are a
+ * few thousand steps of the async iteration. `readMetadataPackage` gives them one at a time.
  */
-export async function* readMetadataPackage(file: string, idPaquete = file): AsyncGenerator<MetadataEvent> {
+export async function* readMetadataPackageBatches(
+  file: string,
+  idPaquete = file,
+): AsyncGenerator<MetadataEvent[]> {
   const terceros = await thirdParties(file, idPaquete);
   let metadataEntries = 0;
   let explained = false;
@@ -182,13 +202,15 @@ export async function* readMetadataPackage(file: string, idPaquete = file): Asyn
       if (kind === 'withoutHeader' || kind === 'unknownHeader') {
         content.destroy();
         explained = true;
-        yield {
-          kind: 'unreadableEntry',
-          entry: entry.name,
-          line,
-          problem: kind,
-          found: excerpt(header ?? ''),
-        };
+        yield [
+          {
+            kind: 'unreadableEntry',
+            entry: entry.name,
+            line,
+            problem: kind,
+            found: excerpt(header ?? ''),
+          },
+        ];
         continue;
       }
       if (kind !== 'main' || !header) {
@@ -196,31 +218,42 @@ export async function* readMetadataPackage(file: string, idPaquete = file): Asyn
         // Third-party files were read before the others; what they had to say comes in ZIP order.
         const notes = kind === 'terceros' ? (terceros.notes.get(entry.name) ?? []) : [];
         explained ||= notes.some((note) => note.kind === 'unreadableEntry');
-        yield* notes;
+        if (notes.length > 0) yield notes;
         continue;
       }
       metadataEntries += 1;
       const layout = layoutOf(header);
-      for await (const record of records) {
-        if (record.text.trim() === '') continue;
-        const { known, extra } = byHeader(layout, record.text);
-        const problem = problemOf(known);
-        if (problem) yield { kind: 'problem', entry: entry.name, line: record.number, reason: problem };
-        else
-          yield {
-            kind: 'row',
-            entry: entry.name,
-            line: record.number,
-            row: rowOf(known, extra, terceros.found.get((known.uuid ?? '').toLowerCase())),
-          };
+      for await (const batch of records) {
+        const events: MetadataEvent[] = [];
+        for (const record of batch) {
+          if (record.text.trim() === '') continue;
+          const { known, extra } = byHeader(layout, record.text);
+          const problem = problemOf(known);
+          if (problem)
+            events.push({ kind: 'problem', entry: entry.name, line: record.number, reason: problem });
+          else
+            events.push({
+              kind: 'row',
+              entry: entry.name,
+              line: record.number,
+              row: rowOf(known, extra, terceros.found.get((known.uuid ?? '').toLowerCase())),
+            });
+        }
+        if (events.length > 0) yield events;
       }
     } catch (error) {
       if (!(error instanceof RecordTooLongError)) throw error;
       content.destroy();
       explained = true;
-      yield tooLong(entry.name, error);
+      yield [tooLong(entry.name, error)];
     }
-    yield* encodingOf(entry.name, decoder);
+    const encoding = encodingOf(entry.name, decoder);
+    if (encoding.length > 0) yield encoding;
   }
-  if (metadataEntries === 0 && !explained) yield { kind: 'noMetadata', entries: listed, total };
+  if (metadataEntries === 0 && !explained) yield [{ kind: 'noMetadata', entries: listed, total }];
+}
+
+/** `readMetadataPackageBatches`, one event at a time. */
+export async function* readMetadataPackage(file: string, idPaquete = file): AsyncGenerator<MetadataEvent> {
+  for await (const batch of readMetadataPackageBatches(file, idPaquete)) yield* batch;
 }

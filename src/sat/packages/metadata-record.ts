@@ -48,33 +48,69 @@ const AMOUNT = /^-?\d+(\.\d+)?$/;
 export interface Layout {
   readonly columns: readonly string[];
   readonly fields: readonly (KnownField | undefined)[];
+  /** Each known field's column (the last one when a header repeats it), -1 when the header lacks it. */
+  readonly at: Readonly<Record<KnownField, number>>;
+  /** Every column is a known field: a record no wider than the header has no extra values. */
+  readonly known: boolean;
 }
 
 export function layoutOf(header: string): Layout {
   const columns = header.split('~').map((column) => column.trim());
+  const fields = columns.map((column) => KNOWN[column.toLowerCase() as keyof typeof KNOWN]);
+  const at = Object.fromEntries(Object.values(KNOWN).map((field) => [field, fields.lastIndexOf(field)]));
   return {
     columns,
-    fields: columns.map((column) => KNOWN[column.toLowerCase() as keyof typeof KNOWN]),
+    fields,
+    at: at as Record<KnownField, number>,
+    known: fields.every((field) => field !== undefined),
   };
 }
 
 /** What a record without extra columns carries: one shared empty object, not one per record. */
 const NO_EXTRA: Readonly<Record<string, string>> = Object.freeze({});
 
+function field(values: readonly string[], at: number): string | undefined {
+  return at < 0 ? undefined : (values[at] ?? '').trim();
+}
+
+/**
+ * The known fields by name, read through the layout's column of each. One object literal, the same
+ * shape for every record: a loop storing a different key at one site cost a million rows a second.
+ */
+function knownFields(at: Layout['at'], values: readonly string[]): Record<KnownField, string | undefined> {
+  return {
+    uuid: field(values, at.uuid),
+    rfcEmisor: field(values, at.rfcEmisor),
+    nombreEmisor: field(values, at.nombreEmisor),
+    rfcReceptor: field(values, at.rfcReceptor),
+    nombreReceptor: field(values, at.nombreReceptor),
+    rfcPac: field(values, at.rfcPac),
+    fechaEmision: field(values, at.fechaEmision),
+    fechaCertificacionSat: field(values, at.fechaCertificacionSat),
+    monto: field(values, at.monto),
+    efectoComprobante: field(values, at.efectoComprobante),
+    estatus: field(values, at.estatus),
+    fechaCancelacion: field(values, at.fechaCancelacion),
+    rfcACuentaTerceros: field(values, at.rfcACuentaTerceros),
+    nombreACuentaTerceros: field(values, at.nombreACuentaTerceros),
+  };
+}
+
 /** Field values by column name; short rows are padded with empty values, longer ones keep their extras. */
 export function byHeader(
-  { columns, fields }: Layout,
+  layout: Layout,
   text: string,
 ): { known: Partial<Record<KnownField, string>>; extra: Readonly<Record<string, string>> } {
   const values = text.split('~');
-  const known: Partial<Record<KnownField, string>> = {};
+  const known = knownFields(layout.at, values);
+  const { columns, fields } = layout;
+  if (layout.known && values.length <= columns.length) return { known, extra: NO_EXTRA };
   let extra: Record<string, string> | undefined;
   const width = Math.max(columns.length, values.length);
   for (let index = 0; index < width; index += 1) {
+    if (fields[index]) continue;
     const value = (values[index] ?? '').trim();
-    const field = fields[index];
-    if (field) known[field] = value;
-    else if (value !== '' || columns[index] !== undefined) {
+    if (value !== '' || columns[index] !== undefined) {
       extra ??= {};
       extra[columns[index] ?? `#extra-${String(index - columns.length + 1).padStart(2, '0')}`] = value;
     }

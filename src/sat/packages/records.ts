@@ -36,16 +36,19 @@ function occurrences(text: string, separator: string): number {
  * plain LF ends are split on LF. A missing final line end is tolerated. Bytes become text through
  * `decoder` (UTF-8, Windows-1252 from the first byte that is not; a BOM is removed); when it changes
  * encoding, the record where that happened is written on its `fallback`.
+ *
+ * The records come in batches, those each chunk of the entry completes: a million-line file is then a
+ * few thousand steps of the async iteration rather than a million, each of which costs a promise.
  */
-export async function* textRecords(
+export async function* textRecordBatches(
   content: Readable,
   decoder: EntryDecoder = new Utf8OrWindows1252(),
-): AsyncGenerator<TextRecord> {
+): AsyncGenerator<TextRecord[]> {
   let pending = '';
   let separator: '\r\n' | '\n' | undefined;
   let number = 0;
   const clean = (text: string): string =>
-    separator === '\r\n' ? text.replace(/\n/g, '') : text.replace(/\r$/, '');
+    separator === '\r\n' ? (text.includes('\n') ? text.replace(/\n/g, '') : text) : text.replace(/\r$/, '');
   const append = (text: string): void => {
     const switchedAt = decoder.switchedAt;
     if (switchedAt !== undefined && decoder.fallback && decoder.fallback.line === undefined) {
@@ -53,6 +56,19 @@ export async function* textRecords(
       decoder.fallback.line = number + 1 + occurrences(before, separator ?? '\n');
     }
     pending += text;
+  };
+  /** The records `pending` completes; what follows the last record end stays pending. */
+  const completed = (): TextRecord[] => {
+    const batch: TextRecord[] = [];
+    const end = separator ?? '\n';
+    let start = 0;
+    for (let at = pending.indexOf(end, start); at !== -1; at = pending.indexOf(end, start)) {
+      number += 1;
+      batch.push({ number, text: clean(pending.slice(start, at)) });
+      start = at + end.length;
+    }
+    pending = pending.slice(start);
+    return batch;
   };
   for await (const chunk of content) {
     append(decoder.write(chunk as Buffer));
@@ -64,28 +80,25 @@ export async function* textRecords(
       }
       separator = pending[firstEnd - 1] === '\r' ? '\r\n' : '\n';
     }
-    let start = 0;
-    for (let end = pending.indexOf(separator, start); end !== -1; end = pending.indexOf(separator, start)) {
-      number += 1;
-      yield { number, text: clean(pending.slice(start, end)) };
-      start = end + separator.length;
+    const batch = completed();
+    if (pending.length > MAX_RECORD_CHARS) {
+      // The records before the one too long are read as they would have been one by one.
+      if (batch.length > 0) yield batch;
+      throw new RecordTooLongError(number + 1, pending.slice(0, 200));
     }
-    pending = pending.slice(start);
-    if (pending.length > MAX_RECORD_CHARS) throw new RecordTooLongError(number + 1, pending.slice(0, 200));
+    if (batch.length > 0) yield batch;
   }
   append(decoder.end());
-  if (separator) {
-    // What the last chunk's decoding released (a character held over) may still hold record ends.
-    let start = 0;
-    for (let end = pending.indexOf(separator, start); end !== -1; end = pending.indexOf(separator, start)) {
-      number += 1;
-      yield { number, text: clean(pending.slice(start, end)) };
-      start = end + separator.length;
-    }
-    pending = pending.slice(start);
-  }
+  // What the last chunk's decoding released (a character held over) may still hold record ends.
+  const last = separator ? completed() : [];
   if (pending.length > 0) {
     number += 1;
-    yield { number, text: clean(pending) };
+    last.push({ number, text: clean(pending) });
   }
+  if (last.length > 0) yield last;
+}
+
+/** `textRecordBatches`, one record at a time. */
+export async function* textRecords(content: Readable, decoder?: EntryDecoder): AsyncGenerator<TextRecord> {
+  for await (const batch of textRecordBatches(content, decoder)) yield* batch;
 }

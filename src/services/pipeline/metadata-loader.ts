@@ -10,7 +10,8 @@ import {
   type LoadPath,
   type PackageScope,
 } from './metadata-load-plan';
-import { CHUNKS_AHEAD, copyChunks, copyField } from './metadata-copy-text';
+import { encodedText, encodedUuid } from './copy-binary';
+import { CHUNKS_AHEAD, metadataCopy, writeMetadataFields } from './metadata-copy';
 import { METADATA_COLUMNS, type MetadataRecord } from './metadata-record';
 
 export interface MetadataTarget extends PackageScope {
@@ -20,12 +21,15 @@ export interface MetadataTarget extends PackageScope {
   readonly paqueteId: string;
 }
 
+/** Records in batches, in package order: a million rows are a few thousand steps of the iteration. */
+export type MetadataBatches = AsyncIterable<readonly MetadataRecord[]>;
+
 /**
  * The records to load: a function that reads them (from the start each time it is called) lets a
  * package whose direct COPY meets a stored UUID be read again through the staging path; records that
  * can be read only once always take that path.
  */
-export type MetadataSource = AsyncIterable<MetadataRecord> | (() => AsyncIterable<MetadataRecord>);
+export type MetadataSource = MetadataBatches | (() => MetadataBatches);
 
 const PRIMARY_KEY = 'cfdi_metadata_pkey';
 
@@ -91,7 +95,7 @@ export class MetadataLoader {
           this.lastPath = 'staged';
           await this.staged(client, read(), target);
         }
-      } else await this.staged(client, read ? read() : (source as AsyncIterable<MetadataRecord>), target);
+      } else await this.staged(client, read ? read() : (source as MetadataBatches), target);
       await runner.commitTransaction();
     } catch (error) {
       // The load's own error is the one worth reporting; a connection it broke cannot roll back anyway.
@@ -114,51 +118,57 @@ export class MetadataLoader {
   }
 
   /** Straight into cfdi_metadata: no staging table, no second pass over a million rows. */
-  private async direct(
-    client: PoolClient,
-    records: AsyncIterable<MetadataRecord>,
-    target: MetadataTarget,
-  ): Promise<void> {
-    const prefix = `${copyField(target.tenantId)}\t${copyField(target.rfc)}\t${copyField(target.tipoDocumento)}\t`;
-    const suffix = `\t${copyField(target.paqueteId)}\n`;
+  private async direct(client: PoolClient, records: MetadataBatches, target: MetadataTarget): Promise<void> {
+    const tenant = encodedUuid(target.tenantId);
+    const rfc = encodedText(target.rfc);
+    const tipoDocumento = encodedText(target.tipoDocumento);
+    const paquete = encodedUuid(target.paqueteId);
+    const rows = metadataCopy(records, (writer, record) => {
+      writer.row(3 + METADATA_COLUMNS.length + 1);
+      writer.raw(tenant);
+      writer.raw(rfc);
+      writer.raw(tipoDocumento);
+      writeMetadataFields(writer, record);
+      writer.raw(paquete);
+    });
     await pipeline(
-      Readable.from(
-        copyChunks(records, (line) => prefix + line + suffix),
-        { highWaterMark: CHUNKS_AHEAD },
-      ),
+      Readable.from(rows, { highWaterMark: CHUNKS_AHEAD }),
       client.query(
         copyFrom(
-          `COPY cfdi_metadata (tenant_id, rfc, tipo_documento, ${METADATA_COLUMNS.join(', ')}, paquete_id) FROM STDIN`,
+          `COPY cfdi_metadata (tenant_id, rfc, tipo_documento, ${METADATA_COLUMNS.join(', ')}, paquete_id)
+             FROM STDIN (FORMAT binary)`,
         ),
       ),
     );
   }
 
-  private async staged(
-    client: PoolClient,
-    records: AsyncIterable<MetadataRecord>,
-    target: MetadataTarget,
-  ): Promise<void> {
-    // The UUID typed already, so the sort below compares 16 bytes rather than text under a collation.
+  private async staged(client: PoolClient, records: MetadataBatches, target: MetadataTarget): Promise<void> {
+    // cfdi_metadata's own column types: the COPY reads binary values of those types, and the UUID is
+    // typed, so the sort below compares 16 bytes rather than text under a collation.
     await client.query(
-      `CREATE TEMP TABLE cfdi_metadata_stage (line bigint,
-         ${METADATA_COLUMNS.map((column) => `${column} ${column === 'uuid' ? 'uuid' : 'text'}`).join(', ')})
-         ON COMMIT DROP`,
+      `CREATE TEMP TABLE cfdi_metadata_stage ON COMMIT DROP AS
+         SELECT 0::bigint AS line, ${METADATA_COLUMNS.join(', ')} FROM cfdi_metadata WITH NO DATA`,
     );
+    const rows = metadataCopy(records, (writer, record, number) => {
+      writer.row(1 + METADATA_COLUMNS.length);
+      writer.int8(number);
+      writeMetadataFields(writer, record);
+    });
     await pipeline(
-      Readable.from(
-        copyChunks(records, (line, number) => `${number}\t${line}\n`),
-        { highWaterMark: CHUNKS_AHEAD },
+      Readable.from(rows, { highWaterMark: CHUNKS_AHEAD }),
+      client.query(
+        copyFrom(
+          `COPY cfdi_metadata_stage (line, ${METADATA_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`,
+        ),
       ),
-      client.query(copyFrom(`COPY cfdi_metadata_stage (line, ${METADATA_COLUMNS.join(', ')}) FROM STDIN`)),
     );
     // A UUID twice in one package (SAT has sent that) keeps its last line: ON CONFLICT may not touch a
     // row twice in one statement.
     await client.query(
       `INSERT INTO cfdi_metadata (${UPSERT_COLUMNS})
        SELECT DISTINCT ON (s.uuid) $1::uuid, $2, s.uuid, $3, rfc_emisor, nombre_emisor, rfc_receptor, nombre_receptor,
-         rfc_pac, fecha_emision::timestamptz, fecha_certificacion::timestamptz, monto::numeric, efecto, estatus,
-         fecha_cancelacion::timestamptz, rfc_a_cuenta_terceros, nombre_a_cuenta_terceros, extras::jsonb, $4::uuid
+         rfc_pac, fecha_emision, fecha_certificacion, monto, efecto, estatus, fecha_cancelacion,
+         rfc_a_cuenta_terceros, nombre_a_cuenta_terceros, extras, $4::uuid
          FROM cfdi_metadata_stage s ORDER BY s.uuid, s.line DESC
        ${ON_CONFLICT}`,
       [target.tenantId, target.rfc, target.tipoDocumento, target.paqueteId],

@@ -1,7 +1,7 @@
 import type { MetadataRow } from '../../sat';
-import { satDate } from './sat-date';
+import { satInstant } from './sat-date';
 
-/** One metadata row as cfdi_metadata stores it (text values, dates as ISO instants). */
+/** One metadata row as cfdi_metadata stores it: text values, dates as instants (milliseconds since 1970 UTC). */
 export interface MetadataRecord {
   readonly uuid: string;
   readonly rfc_emisor: string;
@@ -9,12 +9,12 @@ export interface MetadataRecord {
   readonly rfc_receptor: string;
   readonly nombre_receptor: string | null;
   readonly rfc_pac: string | null;
-  readonly fecha_emision: string;
-  readonly fecha_certificacion: string | null;
+  readonly fecha_emision: number;
+  readonly fecha_certificacion: number | null;
   readonly monto: string | null;
   readonly efecto: string | null;
   readonly estatus: string;
-  readonly fecha_cancelacion: string | null;
+  readonly fecha_cancelacion: number | null;
   readonly rfc_a_cuenta_terceros: string | null;
   readonly nombre_a_cuenta_terceros: string | null;
   /** Columns SAT added that we do not know yet, kept as JSON text. */
@@ -49,8 +49,8 @@ function hasAny(values: Readonly<Record<string, string>>): boolean {
 
 /** The row to store, or why it cannot be stored (reported on the package, never dropped silently). */
 export function metadataRecord(row: MetadataRow): MetadataRecord | { problem: string } {
-  const fechaEmision = satDate(row.fechaEmision);
-  if (!fechaEmision) return { problem: `FechaEmision "${row.fechaEmision}" no es una fecha` };
+  const fechaEmision = satInstant(row.fechaEmision);
+  if (fechaEmision === null) return { problem: `FechaEmision "${row.fechaEmision}" no es una fecha` };
   if (row.monto && !AMOUNT.test(row.monto)) return { problem: `Monto "${row.monto}" no es un importe` };
   return {
     uuid: row.uuid.toLowerCase(),
@@ -60,11 +60,11 @@ export function metadataRecord(row: MetadataRow): MetadataRecord | { problem: st
     nombre_receptor: row.nombreReceptor || null,
     rfc_pac: row.rfcPac || null,
     fecha_emision: fechaEmision,
-    fecha_certificacion: satDate(row.fechaCertificacionSat),
+    fecha_certificacion: satInstant(row.fechaCertificacionSat),
     monto: row.monto || null,
     efecto: row.efectoComprobante || null,
     estatus: row.estatus,
-    fecha_cancelacion: satDate(row.fechaCancelacion),
+    fecha_cancelacion: satInstant(row.fechaCancelacion),
     rfc_a_cuenta_terceros: row.rfcACuentaTerceros || null,
     nombre_a_cuenta_terceros: row.nombreACuentaTerceros || null,
     extras: hasAny(row.extra) ? JSON.stringify(row.extra) : null,

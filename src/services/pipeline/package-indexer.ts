@@ -13,7 +13,7 @@ import {
   satErrors,
   storageErrors,
 } from '../../errors';
-import { readCfdiPackage, readMetadataPackage, type CfdiHeader, type PackageEntry } from '../../sat';
+import { readCfdiPackage, readMetadataPackageBatches, type CfdiHeader, type PackageEntry } from '../../sat';
 import { pagoRows, replacePagos } from '../pagos';
 import type { PackageStore } from '../ports/package-store';
 import type { SolicitudEventSink } from '../ports/solicitud-events';
@@ -141,23 +141,27 @@ export class PackageIndexer {
     // The loader may read the package twice (a direct COPY that met a stored UUID is retried through
     // the staging table): each pass starts the report afresh, so it says what the loaded pass found.
     // Nothing else has written to this report yet (index and reindex make one per reading).
-    async function* records(): AsyncGenerator<MetadataRecord> {
+    async function* records(): AsyncGenerator<MetadataRecord[]> {
       report.restart();
-      for await (const event of readMetadataPackage(file, paquete.idPaquete)) {
-        if (event.kind === 'row') {
-          const record = metadataRecord(event.row);
-          if ('problem' in record) report.records.add(`${event.entry} línea ${event.line}`, record.problem);
+      for await (const events of readMetadataPackageBatches(file, paquete.idPaquete)) {
+        const batch: MetadataRecord[] = [];
+        for (const event of events) {
+          if (event.kind === 'row') {
+            const record = metadataRecord(event.row);
+            if ('problem' in record) report.records.add(`${event.entry} línea ${event.line}`, record.problem);
+            else {
+              report.documents += 1;
+              batch.push(record);
+            }
+          } else if (event.kind === 'problem')
+            report.records.add(`${event.entry} línea ${event.line}`, event.reason);
+          else if (event.kind === 'encoding') report.windows1252('metadata', event.entry, event.fallback);
           else {
-            report.documents += 1;
-            yield record;
+            const problem = entryProblem(event);
+            if (problem) report.unreadable(problem);
           }
-        } else if (event.kind === 'problem')
-          report.records.add(`${event.entry} línea ${event.line}`, event.reason);
-        else if (event.kind === 'encoding') report.windows1252('metadata', event.entry, event.fallback);
-        else {
-          const problem = entryProblem(event);
-          if (problem) report.unreadable(problem);
         }
+        if (batch.length > 0) yield batch;
       }
     }
     await this.metadata.load(records, {

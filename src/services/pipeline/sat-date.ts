@@ -5,27 +5,45 @@ const HOURS_CACHED = 100_000;
 /** yyyyMMddHH of 1970-01-01 00:00: offsets before it are not whole hours (see suffixByHour). */
 const CACHED_FROM = 1970010100;
 
-/**
- * Mexico City's UTC offset for each wall-clock hour (by yyyyMMddHH), as a suffix (`-06:00`), or null
- * for a day that does not exist. Since 1970 its offsets are whole hours and change at the start of an
- * hour, so every instant of a wall-clock hour shares the offset `fromMexicoWallClock` gives its first
- * second (skipped and repeated hours included): a million rows ask the time-zone database a few
- * thousand times instead of two million, and PostgreSQL reads the wall clock with its offset.
- */
-const suffixByHour = new Map<number, string | null>();
+/** A wall-clock hour as cached: the instant of its first second, and its UTC offset as a suffix. */
+interface Hour {
+  readonly start: number;
+  readonly suffix: string;
+}
 
-function offsetSuffix(wall: string): string | null {
+/**
+ * Mexico City's wall-clock hours by yyyyMMddHH, or null for one that does not exist. Since 1970 its
+ * offsets are whole hours and change at the start of an hour, so every instant of a wall-clock hour
+ * shares the offset `fromMexicoWallClock` gives its first second (skipped and repeated hours
+ * included): a million rows ask the time-zone database a few thousand times instead of two million.
+ */
+const hours = new Map<number, Hour | null>();
+
+function hourOf(wall: string): Hour | null {
   const hour = `${wall.slice(0, 10)}T${wall.slice(11, 13)}:00:00`;
-  let instant: number;
+  let start: number;
   try {
-    instant = fromMexicoWallClock(hour).getTime();
+    start = fromMexicoWallClock(hour).getTime();
   } catch {
     return null;
   }
-  const minutes = Math.round((Date.parse(`${hour}Z`) - instant) / 60_000);
+  const minutes = Math.round((Date.parse(`${hour}Z`) - start) / 60_000);
   const magnitude = Math.abs(minutes);
   const two = (value: number): string => String(value).padStart(2, '0');
-  return `${minutes < 0 ? '-' : '+'}${two(Math.floor(magnitude / 60))}:${two(magnitude % 60)}`;
+  return {
+    start,
+    suffix: `${minutes < 0 ? '-' : '+'}${two(Math.floor(magnitude / 60))}:${two(magnitude % 60)}`,
+  };
+}
+
+function cachedHour(wall: string, key: number): Hour | null {
+  let hour = hours.get(key);
+  if (hour === undefined) {
+    hour = hourOf(wall);
+    if (hours.size >= HOURS_CACHED) hours.clear();
+    hours.set(key, hour);
+  }
+  return hour;
 }
 
 function digit(text: string, at: number): number {
@@ -57,28 +75,48 @@ export function wallClockHour(wall: string): number {
   return ((year * 100 + month) * 100 + day) * 100 + digit(wall, 11) * 10 + digit(wall, 12);
 }
 
+/** The first 19 characters of a SAT date (what follows the seconds is ignored), undefined when empty. */
+function wallOf(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  return text.length === 19 ? text : text.trim().slice(0, 19);
+}
+
 /**
  * A SAT `yyyy-MM-dd HH:mm:ss` (Mexico City; `T` between date and time also read) as the instant it
  * names, written as PostgreSQL and ISO 8601 read it: the same wall clock with its offset
  * (`2024-03-01 10:00:00-06:00`). Null when empty or not a date; anything after the seconds is ignored.
  */
 export function satDate(text: string | undefined): string | null {
-  if (!text) return null;
-  const wall = text.length === 19 ? text : text.trim().slice(0, 19);
-  const hour = wallClockHour(wall);
-  if (Number.isNaN(hour)) return null;
-  if (hour < CACHED_FROM) {
+  const wall = wallOf(text);
+  if (wall === undefined) return null;
+  const key = wallClockHour(wall);
+  if (Number.isNaN(key)) return null;
+  if (key < CACHED_FROM) {
     try {
       return fromMexicoWallClock(wall).toISOString();
     } catch {
       return null;
     }
   }
-  let suffix = suffixByHour.get(hour);
-  if (suffix === undefined) {
-    suffix = offsetSuffix(wall);
-    if (suffixByHour.size >= HOURS_CACHED) suffixByHour.clear();
-    suffixByHour.set(hour, suffix);
+  const hour = cachedHour(wall, key);
+  return hour === null ? null : wall + hour.suffix;
+}
+
+/** What `satDate` names, in milliseconds since 1970 UTC: no text to write, none to read back. */
+export function satInstant(text: string | undefined): number | null {
+  const wall = wallOf(text);
+  if (wall === undefined) return null;
+  const key = wallClockHour(wall);
+  if (Number.isNaN(key)) return null;
+  if (key < CACHED_FROM) {
+    try {
+      return fromMexicoWallClock(wall).getTime();
+    } catch {
+      return null;
+    }
   }
-  return suffix === null ? null : wall + suffix;
+  const hour = cachedHour(wall, key);
+  if (hour === null) return null;
+  const seconds = (digit(wall, 14) * 10 + digit(wall, 15)) * 60 + digit(wall, 17) * 10 + digit(wall, 18);
+  return hour.start + seconds * 1000;
 }

@@ -30,8 +30,8 @@ function record(uuid: string, overrides: Partial<MetadataRecord> = {}): Metadata
     rfc_receptor: RFC,
     nombre_receptor: 'RECEPTOR',
     rfc_pac: 'SAT970701NN3',
-    fecha_emision: '2024-03-02 10:00:00-06:00',
-    fecha_certificacion: '2024-03-02 10:00:05-06:00',
+    fecha_emision: Date.parse('2024-03-02T10:00:00-06:00'),
+    fecha_certificacion: Date.parse('2024-03-02T10:00:05-06:00'),
     monto: '1234.5',
     efecto: 'I',
     estatus: 'Vigente',
@@ -43,8 +43,9 @@ function record(uuid: string, overrides: Partial<MetadataRecord> = {}): Metadata
   };
 }
 
-async function* stream(records: readonly MetadataRecord[]): AsyncGenerator<MetadataRecord> {
-  for (const item of records) yield item;
+/** The records in batches of two, as the indexer hands them over (several batches, one short). */
+async function* stream(records: readonly MetadataRecord[]): AsyncGenerator<MetadataRecord[]> {
+  for (let at = 0; at < records.length; at += 2) yield records.slice(at, at + 2);
 }
 
 describe('MetadataLoader paths (direct COPY and staging upsert)', () => {
@@ -83,7 +84,7 @@ describe('MetadataLoader paths (direct COPY and staging upsert)', () => {
 
   /** A source that can be read again, counting how often it was. */
   function rereadable(records: readonly MetadataRecord[]): {
-    read: () => AsyncIterable<MetadataRecord>;
+    read: () => AsyncIterable<MetadataRecord[]>;
     reads: () => number;
   } {
     let reads = 0;
@@ -101,12 +102,12 @@ describe('MetadataLoader paths (direct COPY and staging upsert)', () => {
     record(randomUUID(), { nombre_emisor: awkward, extras: JSON.stringify({ Nueva: 'v"alor\\' }) }),
     record(randomUUID(), {
       estatus: 'Cancelado',
-      fecha_cancelacion: '2024-04-01 09:00:00-06:00',
+      fecha_cancelacion: Date.parse('2024-04-01T09:00:00-06:00'),
       rfc_a_cuenta_terceros: 'TER050505TE5',
       nombre_a_cuenta_terceros: 'TERCERO',
     }),
     record(randomUUID(), { nombre_emisor: null, rfc_pac: null, monto: null, fecha_certificacion: null }),
-    record(randomUUID(), { fecha_emision: '1950-06-01T18:36:36.000Z', monto: '-0.000001' }),
+    record(randomUUID(), { fecha_emision: Date.parse('1950-06-01T18:36:36.000Z'), monto: '-0.000001' }),
   ];
 
   it('new period: the direct COPY stores exactly what the staging upsert stores', async () => {
@@ -146,7 +147,7 @@ describe('MetadataLoader paths (direct COPY and staging upsert)', () => {
     await loader.load(
       stream([
         record(uuid, {
-          fecha_emision: '2024-01-15 10:00:00-06:00',
+          fecha_emision: Date.parse('2024-01-15T10:00:00-06:00'),
           rfc_a_cuenta_terceros: 'TER050505TE5',
           nombre_a_cuenta_terceros: 'TERCERO',
           extras: JSON.stringify({ Nueva: 'x' }),
@@ -157,7 +158,7 @@ describe('MetadataLoader paths (direct COPY and staging upsert)', () => {
     const other = randomUUID();
     const source = rereadable([
       record(other),
-      record(uuid, { estatus: 'Cancelado', fecha_cancelacion: '2024-03-05 09:00:00-06:00' }),
+      record(uuid, { estatus: 'Cancelado', fecha_cancelacion: Date.parse('2024-03-05T09:00:00-06:00') }),
     ]);
     const later = target(tenantId);
     await loader.load(source.read, later);

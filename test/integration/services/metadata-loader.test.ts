@@ -18,7 +18,7 @@ function record(uuid: string, overrides: Partial<MetadataRecord> = {}): Metadata
     rfc_receptor: 'EKU9003173C9',
     nombre_receptor: 'RECEPTOR',
     rfc_pac: 'SAT970701NN3',
-    fecha_emision: '2025-01-02T03:04:05.000Z',
+    fecha_emision: Date.parse('2025-01-02T03:04:05.000Z'),
     fecha_certificacion: null,
     monto: '1234.5',
     efecto: 'I',
@@ -31,8 +31,9 @@ function record(uuid: string, overrides: Partial<MetadataRecord> = {}): Metadata
   };
 }
 
-async function* stream(records: MetadataRecord[]): AsyncGenerator<MetadataRecord> {
-  for (const item of records) yield item;
+/** The records in batches of two, as the indexer hands them over (several batches, one short). */
+async function* stream(records: readonly MetadataRecord[]): AsyncGenerator<MetadataRecord[]> {
+  for (let at = 0; at < records.length; at += 2) yield records.slice(at, at + 2);
 }
 
 describe('MetadataLoader (COPY into a staging table)', () => {
@@ -98,7 +99,9 @@ describe('MetadataLoader (COPY into a staging table)', () => {
     expect((await stored(uuid))?.nombre_emisor).toBe('SEGUNDA');
     const later = randomUUID();
     await loader.load(
-      stream([record(uuid, { estatus: 'Cancelado', fecha_cancelacion: '2025-02-01T00:00:00.000Z' })]),
+      stream([
+        record(uuid, { estatus: 'Cancelado', fecha_cancelacion: Date.parse('2025-02-01T00:00:00.000Z') }),
+      ]),
       target(later),
     );
     expect(await stored(uuid)).toMatchObject({ estatus: 'Cancelado', paquete_id: later });

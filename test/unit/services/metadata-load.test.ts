@@ -1,8 +1,6 @@
 import { fromMexicoWallClock } from '../../../src/services/periods/mexico-time';
 import { conflictWindow, firstPath, retryStaged } from '../../../src/services/pipeline/metadata-load-plan';
-import { copyField, copyLine } from '../../../src/services/pipeline/metadata-copy-text';
-import type { MetadataRecord } from '../../../src/services/pipeline/metadata-record';
-import { satDate, wallClockHour } from '../../../src/services/pipeline/sat-date';
+import { satDate, satInstant, wallClockHour } from '../../../src/services/pipeline/sat-date';
 
 /** What indexing stored before dates were cached by wall-clock hour: the instant, or nothing. */
 function instantOf(text: string): number | null {
@@ -18,13 +16,19 @@ function stored(text: string): number | null {
   return value === null ? null : Date.parse(value);
 }
 
-describe('satDate (SAT wall clock to a timestamptz literal)', () => {
+/** What satInstant gives, where it agrees with satDate; a mark of the disagreement otherwise. */
+function instant(text: string): number | null | string {
+  const value = satInstant(text);
+  return value === stored(text) ? value : `satInstant ${String(value)}, satDate ${String(stored(text))}`;
+}
+
+describe('satDate and satInstant (SAT wall clock to a timestamptz literal, to milliseconds)', () => {
   it('names the same instant as fromMexicoWallClock for every hour across the 2021-2022 clock changes', () => {
     const differences: string[] = [];
     for (let time = Date.UTC(2021, 2, 1); time < Date.UTC(2022, 11, 1); time += 3_600_000) {
       for (const minutes of ['00:00', '29:31', '59:59']) {
         const text = `${new Date(time).toISOString().slice(0, 10)} ${new Date(time).toISOString().slice(11, 13)}:${minutes}`;
-        if (stored(text) !== instantOf(text)) differences.push(text);
+        if (stored(text) !== instantOf(text) || instant(text) !== instantOf(text)) differences.push(text);
       }
     }
     expect(differences).toEqual([]);
@@ -33,6 +37,7 @@ describe('satDate (SAT wall clock to a timestamptz literal)', () => {
   it('reads the hour skipped and the hour repeated when daylight saving time changed as before', () => {
     for (const text of ['2022-04-03 02:30:00', '2022-10-30 01:30:00', '2021-10-31 01:00:00']) {
       expect(stored(text)).toBe(instantOf(text));
+      expect(instant(text)).toBe(instantOf(text));
     }
   });
 
@@ -63,9 +68,14 @@ describe('satDate (SAT wall clock to a timestamptz literal)', () => {
       'not a date',
       '   ',
     ];
-    for (const text of cases) expect([text, stored(text)]).toEqual([text, instantOf(text)]);
+    for (const text of cases) {
+      expect([text, stored(text)]).toEqual([text, instantOf(text)]);
+      expect([text, instant(text)]).toEqual([text, instantOf(text)]);
+    }
     expect(satDate('')).toBeNull();
     expect(satDate(undefined)).toBeNull();
+    expect(satInstant('')).toBeNull();
+    expect(satInstant(undefined)).toBeNull();
   });
 });
 
@@ -78,52 +88,6 @@ describe('wallClockHour', () => {
     expect(wallClockHour('2024-03-01 10:61:00')).toBeNaN();
     expect(wallClockHour('2024-03-01 10:00:61')).toBeNaN();
     expect(wallClockHour('2024-0x-01 10:00:00')).toBeNaN();
-  });
-});
-
-describe('COPY text lines', () => {
-  const record: MetadataRecord = {
-    uuid: '0a1b2c3d-4e5f-4a6b-8c7d-000000000001',
-    rfc_emisor: 'AAA010101AAA',
-    nombre_emisor: 'TAB\tBACK\\SLASH\nLF\rCR',
-    rfc_receptor: 'EKU9003173C9',
-    nombre_receptor: null,
-    rfc_pac: 'SAT970701NN3',
-    fecha_emision: '2024-03-01 10:00:00-06:00',
-    fecha_certificacion: null,
-    monto: '1.5',
-    efecto: 'I',
-    estatus: 'Vigente',
-    fecha_cancelacion: null,
-    rfc_a_cuenta_terceros: 'TER050505TE5',
-    nombre_a_cuenta_terceros: '\\N',
-    extras: '{"A":"b\\"c"}',
-  };
-
-  it('escapes tabs, backslashes and line breaks and writes null as \\N', () => {
-    expect(copyField(null)).toBe('\\N');
-    expect(copyField('plain')).toBe('plain');
-    expect(copyField('a\tb\\c\nd\re')).toBe('a\\tb\\\\c\\nd\\re');
-  });
-
-  it('gives every column, in the staging order, each value escaped on its own', () => {
-    expect(copyLine(record).split('\t')).toEqual([
-      '0a1b2c3d-4e5f-4a6b-8c7d-000000000001',
-      'AAA010101AAA',
-      'TAB\\tBACK\\\\SLASH\\nLF\\rCR',
-      'EKU9003173C9',
-      '\\N',
-      'SAT970701NN3',
-      '2024-03-01 10:00:00-06:00',
-      '\\N',
-      '1.5',
-      'I',
-      'Vigente',
-      '\\N',
-      'TER050505TE5',
-      '\\\\N',
-      '{"A":"b\\\\"c"}',
-    ]);
   });
 });
 
