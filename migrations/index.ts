@@ -15,6 +15,7 @@ import { ReindexRuns1732460019800 } from './1732460019800-reindex-runs';
 import { SolicitudesListIndex1732460020000 } from './1732460020000-solicitudes-list-index';
 import { ApiUserChanges1732460021000 } from './1732460021000-api-user-changes';
 import { SolicitudListCounts1732460022000 } from './1732460022000-solicitud-list-counts';
+import { CfdiMetadataOneIndex1732460023000 } from './1732460023000-cfdi-metadata-one-index';
 
 /**
  * Every migration, oldest first. An explicit list (no glob) so the compiled app, ts-jest and the CLI
@@ -37,4 +38,5 @@ export const migrations: ReadonlyArray<new () => MigrationInterface> = [
   SolicitudesListIndex1732460020000,
   ApiUserChanges1732460021000,
   SolicitudListCounts1732460022000,
+  CfdiMetadataOneIndex1732460023000,
 ];

@@ -62,6 +62,19 @@ const ON_CONFLICT = `ON CONFLICT (tenant_id, uuid, rfc) DO UPDATE SET
     IS DISTINCT FROM (${REPLACED.map(([, value]) => value).join(', ')})`;
 
 /**
+ * Whether the tenant's RFC holds a row of the package's side inside its period: one probe of
+ * cfdi_metadata_rfc_fecha_sides_idx, the side checked inside the index.
+ */
+export function storedRowsInWindowQuery(target: MetadataTarget): { text: string; values: unknown[] } {
+  const { column, from, to } = conflictWindow(target);
+  return {
+    text: `SELECT EXISTS (SELECT 1 FROM cfdi_metadata WHERE tenant_id = $1 AND rfc = $2 AND ${column} = $2
+             AND ($3::timestamptz IS NULL OR fecha_emision >= $3) AND ($4::timestamptz IS NULL OR fecha_emision < $4)) AS found`,
+    values: [target.tenantId, target.rfc, from, to],
+  };
+}
+
+/**
  * Loads metadata rows into cfdi_metadata in one transaction: all or none. See metadata-load-plan.ts
  * for the two paths: a package with no stored UUID is COPYed straight into the table; otherwise it
  * streams with COPY into a temporary staging table and one set-based upsert moves it (a million rows
@@ -108,12 +121,8 @@ export class MetadataLoader {
   }
 
   private async storedRowsInWindow(client: PoolClient, target: MetadataTarget): Promise<boolean> {
-    const { column, from, to } = conflictWindow(target);
-    const { rows } = await client.query<{ found: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM cfdi_metadata WHERE tenant_id = $1 AND rfc = $2 AND ${column} = $2
-         AND ($3::timestamptz IS NULL OR fecha_emision >= $3) AND ($4::timestamptz IS NULL OR fecha_emision < $4)) AS found`,
-      [target.tenantId, target.rfc, from, to],
-    );
+    const { text, values } = storedRowsInWindowQuery(target);
+    const { rows } = await client.query<{ found: boolean }>(text, values);
     return rows[0]?.found ?? true;
   }
 
