@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Solicitud } from '../entities/solicitud.entity';
 import { jsonPartReader, poolOf } from '../pool';
+import { PreparedNames } from '../prepared-names';
 import {
   type FieldCatalogue,
   type ListQuery,
@@ -141,6 +142,13 @@ function keptCount(tenantId: string, query: SolicitudListQuery, parameters: read
 }
 
 /**
+ * Page statements prepared per connection: the filters, order and page an ERP polls make a few texts,
+ * each planned once by a connection instead of on every call. A generic plan is used only where
+ * PostgreSQL finds it no costlier than planning with the values (`plan_cache_mode` auto).
+ */
+const LIST_PAGE_NAMES = new PreparedNames('solicitud_list_page', 200);
+
+/**
  * One page of a tenant's solicitudes (newest first unless told otherwise) and the exact total: one
  * statement, a second only when the page is empty (past the end, or nothing matches).
  */
@@ -152,7 +160,11 @@ export async function listSolicitudes(
   const statements = solicitudListStatements(tenantId, query);
   const pool = poolOf(dataSource);
   type Row = { list_total: number; solicitud: Record<string, unknown> };
-  const { rows } = await pool.query<Row>(statements.page, [...statements.parameters]);
+  const { rows } = await pool.query<Row>({
+    name: LIST_PAGE_NAMES.nameOf(statements.page),
+    text: statements.page,
+    values: [...statements.parameters],
+  });
   const total =
     rows[0]?.list_total ??
     (await pool.query<Row>(statements.count, [...statements.parameters])).rows[0]?.list_total ??

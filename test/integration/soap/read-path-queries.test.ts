@@ -16,6 +16,8 @@ describe('SOAP read path: statements per call', () => {
   let application: PostgresTestApp;
   let idSolicitud: string;
   const sent: string[] = [];
+  /** The statement name each of `sent` went with (prepared once per connection), if any. */
+  const names: (string | undefined)[] = [];
   let recording = false;
   const original = Client.prototype.query;
 
@@ -47,6 +49,7 @@ describe('SOAP read path: statements per call', () => {
   const statementsOf = async (operation: string, body: string, auth: Auth = 'basic'): Promise<string[]> => {
     await call(operation, body, auth);
     sent.length = 0;
+    names.length = 0;
     recording = true;
     try {
       await call(operation, body, auth);
@@ -63,7 +66,10 @@ describe('SOAP read path: statements per call', () => {
     ) {
       const [first] = args;
       const text = typeof first === 'string' ? first : (first as QueryConfig | undefined)?.text;
-      if (recording && text !== undefined) sent.push(text.replace(/\s+/g, ' ').trim());
+      if (recording && text !== undefined) {
+        sent.push(text.replace(/\s+/g, ' ').trim());
+        names.push(typeof first === 'string' ? undefined : (first as QueryConfig).name);
+      }
       return (original as (...rest: unknown[]) => unknown).apply(this, args);
     };
     application = await startTestApp({
@@ -116,6 +122,15 @@ describe('SOAP read path: statements per call', () => {
       /^SELECT \(SELECT coalesce\(sum\(c\.delta\), 0\)::int AS list_total FROM solicitud_list_counts c /,
     );
     expect(statements[1]).toMatch(/^INSERT INTO audit_log/);
+    // Prepared: each connection plans the page once, under the name its text got at the first call.
+    const [name] = names;
+    expect(name).toMatch(/^solicitud_list_page_\d+$/);
+    await statementsOf(
+      'RecuperarListaSolicitudes',
+      '<dm:RecuperarListaSolicitudes><dm:Filtro><dm:Rfc>EKU9003173C9</dm:Rfc></dm:Filtro>' +
+        '<dm:TamanoPagina>10</dm:TamanoPagina></dm:RecuperarListaSolicitudes>',
+    );
+    expect(names[0]).toBe(name);
   });
 
   it('counts the rows in the page’s own statement when a filter has no kept count', async () => {
