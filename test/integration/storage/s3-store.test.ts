@@ -46,6 +46,15 @@ describe('S3ObjectStore against a real S3 server (s3rver)', () => {
     expect(slice.size).toBe(20);
   });
 
+  it('stores an object of exactly two parts intact, each part uploaded before the next is read', async () => {
+    const exact = `${key}-exact`;
+    const size = 2 * 5 * 1024 * 1024;
+    const source = generatedStream(size, 11);
+    const stored = await store.put(exact, source.stream);
+    expect(stored).toEqual({ key: exact, size, sha256: source.sha256() });
+    expect(await sha256Of(await store.get(exact))).toEqual({ sha256: stored.sha256, size });
+  });
+
   it('serves a presigned link over plain HTTP with the right bytes and file name', async () => {
     const { url, expiresAt } = await store.link(key, { ttlSeconds: 300, fileName: 'ABC_01.zip' });
     expect(expiresAt.getTime()).toBeGreaterThan(Date.now() + 290_000);
