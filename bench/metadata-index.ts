@@ -26,6 +26,7 @@ import { openDatabase } from '../src/db';
 import { PackageIndexer } from '../src/services/pipeline';
 import { LocalDiskObjectStore } from '../src/storage';
 import { profiled } from './support/cpu-profile';
+import { rerunWithServiceFlags } from '../test/helpers/service-flags';
 
 const embedded = process.argv.includes('--embedded');
 const rows = Number(process.argv.slice(2).find((argument) => /^\d+$/.test(argument)) ?? 1_000_000);
@@ -231,6 +232,7 @@ async function writeZip(file: string): Promise<void> {
 }
 
 const zipTarget = process.argv.indexOf('--write-zip');
+if (zipTarget < 0) rerunWithServiceFlags();
 (zipTarget >= 0 ? writeZip(process.argv[zipTarget + 1] ?? '') : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);

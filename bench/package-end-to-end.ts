@@ -21,6 +21,7 @@ import { Fiel, NodeSatTransport, SatClient, endpointsAt } from '../src/sat';
 import { LocalDiskObjectStore, S3ObjectStore, type ObjectStore } from '../src/storage';
 import type { S3TestServer } from '../test/helpers/s3-server';
 import { RAW_PACKAGE_PATH, startGeneratedSat } from './support/generated-sat';
+import { rerunWithServiceFlags } from '../test/helpers/service-flags';
 
 const MB = 1024 * 1024;
 const sizeMb = Number(process.argv.find((argument) => /^\d+$/.test(argument)) ?? 500);
@@ -142,6 +143,7 @@ async function main(): Promise<void> {
   if (!intact) process.exitCode = 1;
 }
 
+rerunWithServiceFlags();
 main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);

@@ -44,6 +44,7 @@ import {
   runLoad,
   startBareCalculadora,
 } from './support/soap-load';
+import { rerunWithServiceFlags } from '../test/helpers/service-flags';
 
 const CLIENTS = 32;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -311,6 +312,7 @@ async function main(): Promise<void> {
   }
 }
 
+rerunWithServiceFlags();
 main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { serviceNodeFlags } from './service-flags';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -63,7 +64,7 @@ export async function spawnApp(env: Record<string, string>, options: SpawnOption
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--require', require.resolve('tsx/cjs'), path.join(root, 'src/main.ts')],
+    [...serviceNodeFlags(), '--require', require.resolve('tsx/cjs'), path.join(root, 'src/main.ts')],
     {
       cwd: root,
       env: {

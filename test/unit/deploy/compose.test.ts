@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { serviceNodeFlags } from '../../helpers/service-flags';
 
 const root = path.join(__dirname, '..', '..', '..');
 
@@ -31,6 +32,17 @@ describe('docker-compose.yml', () => {
   it('builds the image from the Dockerfile with the compiled service as its command', () => {
     const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/RUN npm run build/);
-    expect(dockerfile).toMatch(/CMD \["node", "dist\/src\/main.js"\]/);
+    expect(dockerfile).toMatch(/CMD \["node", (?:"--[^"]+", )*"dist\/src\/main.js"\]/);
+  });
+
+  it('starts the service with the same Node flags as npm start', () => {
+    const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    const command = /CMD \[(.*)\]/.exec(dockerfile)?.[1] ?? '';
+    const flags = command
+      .split(', ')
+      .map((word) => word.replace(/"/g, ''))
+      .filter((word) => word.startsWith('--'));
+    expect(flags).toEqual(serviceNodeFlags());
+    expect(flags).toContain('--max-semi-space-size=64');
   });
 });
