@@ -59,7 +59,12 @@ export async function startSameSqlFloor(options: {
         order: [{ field: 'FechaRegistro', direction: 'DESC' }],
         page: { page: Number(argument), pageSize: options.pageSize },
       });
-      const { rows } = await pool.query<{ list_total: number }>(statements.page, [...statements.parameters]);
+      // Prepared per connection under a name per page, as the application prepares its page statements.
+      const { rows } = await pool.query<{ list_total: number }>({
+        name: `floor_list_${argument}`,
+        text: statements.page,
+        values: [...statements.parameters],
+      });
       answer = `Total=${rows[0]?.list_total ?? 0} ${JSON.stringify(rows)}`;
     }
     await audit(`Floor.${kind}`);

@@ -62,7 +62,8 @@ const LIST_ROW_COLUMNS = {
 export type SolicitudListRow = Pick<Solicitud, keyof typeof LIST_ROW_COLUMNS>;
 
 const LIST_COLUMNS: readonly string[] = Object.values(LIST_ROW_COLUMNS);
-const LIST_ROW_JSON = `json_build_object(${LIST_COLUMNS.map((column) => `'${column}', s.${column}`).join(', ')})`;
+/** A page row's values as a JSON array in LIST_COLUMNS order (keys would repeat in every row). */
+const LIST_ROW_JSON = `json_build_array(${LIST_COLUMNS.map((column) => `s.${column}`).join(', ')})`;
 
 /**
  * The fields that make up a group of `solicitud_list_counts` (kept by triggers, see its migration).
@@ -159,7 +160,7 @@ export async function listSolicitudes(
 ): Promise<Page<SolicitudListRow>> {
   const statements = solicitudListStatements(tenantId, query);
   const pool = poolOf(dataSource);
-  type Row = { list_total: number; solicitud: Record<string, unknown> };
+  type Row = { list_total: number; solicitud: unknown[] };
   const { rows } = await pool.query<Row>({
     name: LIST_PAGE_NAMES.nameOf(statements.page),
     text: statements.page,
