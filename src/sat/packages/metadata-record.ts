@@ -75,7 +75,8 @@ function field(values: readonly string[], at: number): string | undefined {
 
 /**
  * The known fields by name, read through the layout's column of each. One object literal, the same
- * shape for every record: a loop storing a different key at one site cost a million rows a second.
+ * shape for every record: a loop storing a different key at one site is V8's slowest property access,
+ * paid 14 times a row.
  */
 function knownFields(at: Layout['at'], values: readonly string[]): Record<KnownField, string | undefined> {
   return {
