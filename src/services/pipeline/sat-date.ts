@@ -83,26 +83,9 @@ function wallOf(text: string | undefined): string | undefined {
 
 /**
  * A SAT `yyyy-MM-dd HH:mm:ss` (Mexico City; `T` between date and time also read) as the instant it
- * names, written as PostgreSQL and ISO 8601 read it: the same wall clock with its offset
- * (`2024-03-01 10:00:00-06:00`). Null when empty or not a date; anything after the seconds is ignored.
+ * names, in milliseconds since 1970 UTC. Null when empty or not a date; anything after the seconds is
+ * ignored. Nothing is allocated for a date after 1970: two million of them per metadata package.
  */
-export function satDate(text: string | undefined): string | null {
-  const wall = wallOf(text);
-  if (wall === undefined) return null;
-  const key = wallClockHour(wall);
-  if (Number.isNaN(key)) return null;
-  if (key < CACHED_FROM) {
-    try {
-      return fromMexicoWallClock(wall).toISOString();
-    } catch {
-      return null;
-    }
-  }
-  const hour = cachedHour(wall, key);
-  return hour === null ? null : wall + hour.suffix;
-}
-
-/** What `satDate` names, in milliseconds since 1970 UTC: no text to write, none to read back. */
 export function satInstant(text: string | undefined): number | null {
   const wall = wallOf(text);
   if (wall === undefined) return null;
@@ -119,4 +102,17 @@ export function satInstant(text: string | undefined): number | null {
   if (hour === null) return null;
   const seconds = (digit(wall, 14) * 10 + digit(wall, 15)) * 60 + digit(wall, 17) * 10 + digit(wall, 18);
   return hour.start + seconds * 1000;
+}
+
+/**
+ * What `satInstant` names, written as PostgreSQL and ISO 8601 read it: the same wall clock with its
+ * offset (`2024-03-01 10:00:00-06:00`), or in UTC before 1970. Null when empty or not a date.
+ */
+export function satDate(text: string | undefined): string | null {
+  const instant = satInstant(text);
+  if (instant === null) return null;
+  const wall = wallOf(text) ?? '';
+  // satInstant has just cached the hour of any date since 1970.
+  const hour = hours.get(wallClockHour(wall));
+  return hour ? wall + hour.suffix : new Date(instant).toISOString();
 }
