@@ -40,29 +40,38 @@ function writeUuid(buffer: Buffer, at: number, value: string): void {
 }
 
 /**
+ * The digit at `position` of a plain decimal whose integer part runs from `first` to `integerEnd`
+ * (the dot, or the end); 0 outside the digits, which pads the groups at either end.
+ */
+function digitAt(value: string, first: number, integerEnd: number, position: number): number {
+  if (position < first || position >= value.length || position === integerEnd) return 0;
+  return value.charCodeAt(position) - 0x30;
+}
+
+/** Four digits from `start` (padding with zeros as `digitAt` does) as one base-10000 digit. */
+function group(value: string, first: number, integerEnd: number, start: number): number {
+  return (
+    digitAt(value, first, integerEnd, start) * 1000 +
+    digitAt(value, first, integerEnd, start + 1) * 100 +
+    digitAt(value, first, integerEnd, start + 2) * 10 +
+    digitAt(value, first, integerEnd, start + 3)
+  );
+}
+
+/**
  * A plain decimal's base-10000 digits, aligned on the decimal point (the integer part padded on the
  * left, the fraction on the right), with the weight of the first and without zero groups at either end.
  */
 function decimalGroups(value: string, first: number, dot: number): { groups: number[]; weight: number } {
   const integerEnd = dot === -1 ? value.length : dot;
-  const digitAt = (position: number): number => {
-    if (position < first || position >= value.length || position === integerEnd) return 0;
-    return value.charCodeAt(position) - 0x30;
-  };
   const integerGroups = Math.ceil((integerEnd - first) / 4);
   const fractionGroups = dot === -1 ? 0 : Math.ceil((value.length - dot - 1) / 4);
   const groups: number[] = [];
   // The integer part's last group ends at the dot; earlier groups reach before `first` (zeros).
-  for (let group = 0; group < integerGroups; group += 1) {
-    const last = integerEnd - 1 - 4 * (integerGroups - 1 - group);
-    groups.push(digitAt(last - 3) * 1000 + digitAt(last - 2) * 100 + digitAt(last - 1) * 10 + digitAt(last));
-  }
-  for (let group = 0; group < fractionGroups; group += 1) {
-    const start = dot + 1 + 4 * group;
-    groups.push(
-      digitAt(start) * 1000 + digitAt(start + 1) * 100 + digitAt(start + 2) * 10 + digitAt(start + 3),
-    );
-  }
+  for (let index = 0; index < integerGroups; index += 1)
+    groups.push(group(value, first, integerEnd, integerEnd - 4 * (integerGroups - index)));
+  for (let index = 0; index < fractionGroups; index += 1)
+    groups.push(group(value, first, integerEnd, dot + 1 + 4 * index));
   let weight = integerGroups - 1;
   let start = 0;
   while (start < groups.length && groups[start] === 0) {

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CopyBinaryWriter, encodedText, encodedUuid } from '../../../src/services/pipeline/copy-binary';
+import { storableAmount } from '../../../src/services/pipeline/metadata-record';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 
 /*
@@ -171,6 +172,26 @@ describe('CopyBinaryWriter (PostgreSQL binary COPY)', () => {
     expect(rows).toHaveLength(all.length);
     const different = rows.filter((row) => row.same.includes(false));
     expect(different.map((row) => ({ row: all[Number(row.id) + 1], same: row.same }))).toEqual([]);
+  });
+
+  it('stores an amount cut after its 7th decimal exactly as PostgreSQL rounds the whole amount', async () => {
+    const random = seeded(7);
+    const amounts = [
+      ...AMOUNTS,
+      ...Array.from({ length: 2_000 }, () => {
+        const amount = randomAmount(random);
+        // Past the 7th decimal: digits the column's rounding never looks at.
+        return `${amount}${amount.includes('.') ? '' : '.'}${'4999995'.slice(0, 1 + Math.floor(random() * 7))}`;
+      }),
+    ];
+    const cut = amounts.map((amount) => storableAmount(amount) ?? null);
+    expect(cut.every((amount) => amount !== null)).toBe(true);
+    const { rows } = await client.query<{ whole: string; cut: string }>(
+      `SELECT w::numeric(24,6)::text AS whole, c::numeric(24,6)::text AS cut
+         FROM unnest($1::text[], $2::text[]) AS x(w, c)`,
+      [amounts, cut],
+    );
+    expect(rows.filter((row) => row.whole !== row.cut)).toEqual([]);
   });
 
   it('refuses to encode what is not a UUID rather than send other bytes', () => {

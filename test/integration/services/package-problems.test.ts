@@ -113,6 +113,19 @@ describe('PackageIndexer with packages it cannot read as they are', () => {
     expect(paquete.indexedAt).toEqual(first.paquete.indexedAt);
   });
 
+  it('indexes every other row when one holds an amount no column can keep or a NUL character', async () => {
+    const content = metadata(1, ['UNO', 'DOS', 'TRES\u0000', 'CUATRO']).replace(
+      `${uuid(2)}~AAA010101AAA~DOS~${RFC}~Receptor SA~CCC010101CCC~2024-03-01 10:00:00~2024-03-01 10:00:05~1500.5`,
+      `${uuid(2)}~AAA010101AAA~DOS~${RFC}~Receptor SA~CCC010101CCC~2024-03-01 10:00:00~2024-03-01 10:00:05~${'9'.repeat(25)}.5`,
+    );
+    const result = await indexed(zipOf([{ name: 'S-0001.txt', content }]));
+    expect(result.names).toEqual(['UNO', 'CUATRO']);
+    expect(result.paquete.estado).toBe('Indexado');
+    expect(result.paquete.mensaje).toContain('S-0001.txt línea 3');
+    expect(result.paquete.mensaje).toContain('S-0001.txt línea 4');
+    expect(result.solicitud.estado).toBe('Completada');
+  });
+
   it('indexes a clean package with nothing to say', async () => {
     const result = await indexed(zipOf([{ name: 'S-0001.txt', content: metadata(1, ['PEÑA']) }]));
     expect(result.paquete).toMatchObject({ estado: 'Indexado', codigo: null, mensaje: null });

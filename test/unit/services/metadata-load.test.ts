@@ -1,5 +1,6 @@
 import { fromMexicoWallClock } from '../../../src/services/periods/mexico-time';
 import { conflictWindow, firstPath, retryStaged } from '../../../src/services/pipeline/metadata-load-plan';
+import { storableAmount } from '../../../src/services/pipeline/metadata-record';
 import { satDate, satInstant, wallClockHour } from '../../../src/services/pipeline/sat-date';
 
 /** What indexing stored before dates were cached by wall-clock hour: the instant, or nothing. */
@@ -88,6 +89,27 @@ describe('wallClockHour', () => {
     expect(wallClockHour('2024-03-01 10:61:00')).toBeNaN();
     expect(wallClockHour('2024-03-01 10:00:61')).toBeNaN();
     expect(wallClockHour('2024-0x-01 10:00:00')).toBeNaN();
+  });
+});
+
+describe('storableAmount (what numeric(24,6) can take)', () => {
+  it('keeps an amount with up to 7 decimals as it is', () => {
+    for (const amount of ['0', '-0', '1500.5', '1.1234567', '-0.0000005', '000123.45', '999999999999999999'])
+      expect(storableAmount(amount)).toBe(amount);
+  });
+
+  it('cuts the fraction after its 7th digit, the only one the column rounds on', () => {
+    expect(storableAmount('1.12345678')).toBe('1.1234567');
+    expect(storableAmount('-0.00000049999')).toBe('-0.0000004');
+    expect(storableAmount(`2.${'5'.repeat(5000)}`)).toBe('2.5555555');
+  });
+
+  it('refuses what needs more than 18 integer digits, also once rounded', () => {
+    expect(storableAmount('1000000000000000000')).toBeUndefined();
+    expect(storableAmount(`-${'9'.repeat(25)}.5`)).toBeUndefined();
+    expect(storableAmount('999999999999999999.9999995')).toBeUndefined();
+    expect(storableAmount('999999999999999999.9999994')).toBe('999999999999999999.9999994');
+    expect(storableAmount(`00000${'1'.repeat(18)}.9999999`)).toBe(`00000${'1'.repeat(18)}.9999999`);
   });
 });
 
